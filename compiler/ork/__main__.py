@@ -1,0 +1,5 @@
+"""``python -m ork``."""
+
+from .cli import main
+
+raise SystemExit(main())

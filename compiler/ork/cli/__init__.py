@@ -1,0 +1,73 @@
+"""The ``ork`` command line: click only. Parse flags, call :mod:`ork.api`, print, exit.
+
+Exit codes are decided here and nowhere else (SPEC §5): the class of an
+:class:`~ork.errors.OrkError` gives its code; a click usage error is 64; anything else
+is a bug (70), reported in one line (with the traceback only under ``--debug``).
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Sequence
+
+import click
+
+from .. import __version__
+from ..errors import OrkError
+from .common import Settings, print_error
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="ork", message="%(prog)s %(version)s")
+@click.option("--debug", is_flag=True, help="Print a traceback for internal errors.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only results and errors.")
+@click.option("--no-color", is_flag=True, help="Never colour output (NO_COLOR is honoured).")
+@click.pass_obj
+def cli(settings: Settings, debug: bool, quiet: bool, no_color: bool) -> None:
+    """Compile Orkestra Katalogs, Komposers and Motifs into a deterministic bundle.
+
+    Reconciliation is continuous; configuration is deliberate.
+    """
+    settings.debug = settings.debug or debug
+    settings.quiet = settings.quiet or quiet
+    settings.no_color = settings.no_color or no_color
+
+
+def _register() -> None:
+    from . import build
+
+    for command in build.COMMANDS:
+        cli.add_command(command)
+
+
+_register()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code."""
+    settings = Settings.from_environment(argv if argv is not None else sys.argv[1:])
+    try:
+        rv = cli.main(args=list(argv) if argv is not None else None, prog_name="ork",
+                      standalone_mode=False, obj=settings)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return 64
+    except OrkError as exc:
+        print_error(settings, exc)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        if settings.debug:
+            traceback.print_exc()
+        click.echo(f"ork {__version__}: internal error (a bug in ork, not in your files). "
+                   "Please report it with the command you ran; rerun with --debug for the "
+                   "traceback.", err=True)
+        return 70
+    return rv if isinstance(rv, int) else 0

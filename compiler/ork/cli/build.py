@@ -1,0 +1,163 @@
+"""Commands that compile: ``generate bundle``, ``validate``, ``template``, ``graph``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .common import Settings, build_options, files_option, note, print_warnings
+
+
+def _project(settings: Settings, files: tuple[str, ...]) -> Any:
+    from ..api import Project
+
+    project = Project.from_files(files, settings.cwd)
+    settings.root = project.root
+    return project
+
+
+def _options(settings: Settings, **kw: Any) -> Any:
+    from ..api import BuildOptions
+
+    return BuildOptions(**kw)
+
+
+def make_context(settings: Settings, *, explain: bool = False) -> Any:
+    """Return the pipeline context: the cache store, a reporter, the remote sources."""
+    from ..pipeline import Context
+    from ..store import Store
+
+    def corrupt(digest: str) -> None:
+        note(settings, f"warning: discarded a corrupt cache object {digest[:19]}…; "
+                       "it will be recomputed")
+
+    ctx = Context(store=Store(settings.cache_dir, on_corrupt=corrupt))
+    if explain:
+        ctx.reporter = _Explain()
+    return ctx
+
+
+class _Explain:
+    """``--explain``: one line per stage, hit or miss, with what changed."""
+
+    def stage(self, name: str, hit: bool, key: str, changed: list[str]) -> None:
+        state = "hit " if hit else "miss"
+        why = f"  changed: {', '.join(changed)}" if changed else ""
+        if not hit and not changed:
+            why = "  (no earlier build of these entry files)" if name == "fetch" else ""
+        click.echo(f"{name:<8} {state} {key[:19]}…{why}", err=True)
+
+
+@click.group()
+def generate() -> None:
+    """Generate artifacts from Katalogs and Komposers."""
+
+
+@generate.command("bundle")
+@files_option
+@click.option("-o", "--output", default="bundle.yaml", show_default=True, metavar="PATH",
+              help="Where to write the bundle; - for stdout.")
+@click.option("--lock", "lock_path", metavar="PATH", help="Lockfile path. Default: ork.lock "
+              "next to the entry file.")
+@click.option("-n", "--namespace", metavar="NS",
+              help="Runtime namespace. Default: $ORK_NAMESPACE, else orkestra-system.")
+@click.option("-w", "--workload-namespace", metavar="NS", help="Also create this namespace.")
+@click.option("--explain", is_flag=True, help="Show per stage: cache hit or miss, and why.")
+@click.option("--check", is_flag=True, help="Compile again under other environments and a "
+              "cold cache, and fail if any byte differs. Writes nothing.")
+@build_options
+@click.pass_obj
+def bundle(settings: Settings, files: tuple[str, ...], output: str, lock_path: str | None,
+           namespace: str | None, workload_namespace: str | None, explain: bool, check: bool,
+           allow_outside_root: bool, max_file_size: int) -> None:
+    """Compile the entry files into bundle.yaml and ork.lock."""
+    from .. import api
+    from ..canonical import sha256, short
+
+    project = _project(settings, files)
+    ns = namespace or settings.env.get("ORK_NAMESPACE") or "orkestra-system"
+    lock = Path(settings.cwd / lock_path) if lock_path else None
+    options = _options(settings, namespace=ns, workload_namespace=workload_namespace,
+                       allow_outside_root=allow_outside_root, max_file_size=max_file_size,
+                       lock_path=lock)
+    ctx = make_context(settings, explain=explain)
+    if check:
+        from .determinism import check_determinism
+
+        check_determinism(settings, project, options, ctx, files)
+        return
+    target = None if output == "-" else settings.cwd / output
+    result = api.generate_bundle(project, options, ctx, output=target)
+    print_warnings(settings, result.warnings)
+    if target is None:
+        click.echo(result.bundle.decode("utf-8"), nl=False)
+        return
+    state = "wrote" if result.wrote_bundle else "unchanged"
+    note(settings, f"{state} {output} ({short(sha256(result.bundle))})")
+
+
+@click.command()
+@files_option
+@click.option("--output", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="How to print diagnostics.")
+@build_options
+@click.pass_obj
+def validate(settings: Settings, files: tuple[str, ...], fmt: str, allow_outside_root: bool,
+             max_file_size: int) -> None:
+    """Check Katalogs, Komposers and Motifs; report every problem at once."""
+    from .. import api
+    from ..diagnostics import dumps_json
+
+    settings.json_errors = fmt == "json"
+    project = _project(settings, files)
+    options = _options(settings, allow_outside_root=allow_outside_root,
+                       max_file_size=max_file_size, for_bundle=False)
+    warnings = api.validate(project, options, make_context(settings))
+    if fmt == "json":
+        click.echo(dumps_json(warnings), nl=False)
+        return
+    print_warnings(settings, warnings)
+    note(settings, f"ok: {', '.join(project.entries)} valid")
+
+
+@click.command()
+@files_option
+@click.option("--crd", metavar="NAME", help="Print only this CRD.")
+@click.option("--output", "fmt", type=click.Choice(["yaml", "json"]), default="yaml",
+              show_default=True)
+@build_options
+@click.pass_obj
+def template(settings: Settings, files: tuple[str, ...], crd: str | None, fmt: str,
+             allow_outside_root: bool, max_file_size: int) -> None:
+    """Print the resolved Katalog: imports merged, Motifs expanded."""
+    from .. import api
+
+    project = _project(settings, files)
+    options = _options(settings, allow_outside_root=allow_outside_root,
+                       max_file_size=max_file_size, for_bundle=False)
+    text = api.template(project, options, make_context(settings), crd=crd, output=fmt)
+    click.echo(text, nl=False)
+
+
+@click.command()
+@files_option
+@click.option("--format", "fmt", type=click.Choice(["dot", "mermaid"]), default="dot",
+              show_default=True)
+@click.option("--crds", is_flag=True, help="Draw the CRD dependsOn graph instead of imports.")
+@build_options
+@click.pass_obj
+def graph(settings: Settings, files: tuple[str, ...], fmt: str, crds: bool,
+          allow_outside_root: bool, max_file_size: int) -> None:
+    """Print the import graph (or the CRD dependency graph)."""
+    from .. import api
+
+    project = _project(settings, files)
+    options = _options(settings, allow_outside_root=allow_outside_root,
+                       max_file_size=max_file_size, for_bundle=False)
+    click.echo(api.graph(project, options, make_context(settings), fmt=fmt, crds=crds),
+               nl=False)
+
+
+COMMANDS = (generate, validate, template, graph)

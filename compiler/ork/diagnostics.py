@@ -1,0 +1,85 @@
+"""Rendering of diagnostics: text with a source excerpt and carets, or JSON.
+
+The same :class:`~ork.errors.Diagnostic` prints either way; nothing here decides what
+is wrong, only how it reads.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from .errors import Diagnostic, Span
+
+SourceText = Callable[[str], str | None]
+
+_RED, _YELLOW, _BOLD, _BLUE, _RESET = "\x1b[31m", "\x1b[33m", "\x1b[1m", "\x1b[34m", "\x1b[0m"
+
+
+def render_text(diags: Iterable[Diagnostic], source: SourceText | None = None, *,
+                color: bool = False) -> str:
+    """Return diagnostics as text: a headline, an excerpt with carets, notes and a hint."""
+    return "".join(_one(d, source, color) for d in diags)
+
+
+def _one(d: Diagnostic, source: SourceText | None, color: bool) -> str:
+    def paint(code: str, text: str) -> str:
+        return f"{code}{text}{_RESET}" if color else text
+
+    sev = paint(_RED if d.severity == "error" else _YELLOW, f"{d.severity}[{d.code}]")
+    where = f"{d.span}: " if d.span else ""
+    lines = [f"{paint(_BOLD, where) if where else ''}{sev}: {d.message}"]
+    if d.span is not None and source is not None:
+        lines.extend(_excerpt(d.span, source, paint))
+    for note in d.notes:
+        at = f" ({note.span})" if note.span else ""
+        lines.append(f"  {paint(_BLUE, 'note')}: {note.message}{at}")
+    if d.hint:
+        hint = d.hint.replace("\n", "\n        ")
+        lines.append(f"  {paint(_BLUE, 'hint')}: {hint}")
+    return "\n".join(lines) + "\n"
+
+
+def _excerpt(span: Span, source: SourceText, paint: Callable[[str, str], str]) -> list[str]:
+    text = source(span.path)
+    if text is None:
+        return []
+    all_lines = text.splitlines()
+    if not 1 <= span.line <= len(all_lines):
+        return []
+    line_text = all_lines[span.line - 1].expandtabs(1)
+    gutter = str(span.line)
+    pad = " " * len(gutter)
+    if span.end_line == span.line and span.end_column > span.column:
+        width = span.end_column - span.column
+    else:
+        width = max(len(line_text) - span.column + 1, 1)
+    width = max(1, min(width, max(len(line_text) - span.column + 1, 1)))
+    caret = " " * (span.column - 1) + "^" * width
+    return [f"  {gutter} | {line_text}", f"  {pad} | {paint(_RED, caret)}"]
+
+
+def to_json(diags: Sequence[Diagnostic]) -> list[dict[str, Any]]:
+    """Return diagnostics as JSON-ready objects (``--output json``)."""
+    return [_json_one(d) for d in diags]
+
+
+def _span_json(span: Span | None) -> dict[str, Any]:
+    if span is None:
+        return {"path": None, "line": None, "column": None}
+    return {"path": span.path, "line": span.line, "column": span.column,
+            "endLine": span.end_line or span.line, "endColumn": span.end_column or span.column}
+
+
+def _json_one(d: Diagnostic) -> dict[str, Any]:
+    out: dict[str, Any] = {"severity": d.severity, "code": d.code, "message": d.message}
+    out.update(_span_json(d.span))
+    out["hint"] = d.hint
+    out["notes"] = [{"message": n.message, **_span_json(n.span)} for n in d.notes]
+    return out
+
+
+def dumps_json(diags: Sequence[Diagnostic]) -> str:
+    """Return diagnostics as a JSON document (sorted keys, two-space indent)."""
+    return json.dumps(to_json(diags), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -1,0 +1,346 @@
+"""Motif expansion: bind inputs, substitute them into the Motif, append into the CRD.
+
+resolution-and-merge.md, "Motif expansion". Substitution happens on each string's parsed
+template (``ork.templates.substitute``), never by textual search-and-replace, so the
+result cannot depend on the order of bindings. Conditions that become literal after
+substitution are decided now: a failing one drops its item (the optional Ingress when
+``host`` is empty), a passing one is removed so the runtime never reads a literal as a
+path into the CR.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from .. import templates
+from ..errors import GraphError, InputError, Loc, OrkError, PathPart, TemplateError
+from ..kinds import CRDEntry, Motif
+from ..kinds.conditions import Condition, Rule
+from ..kinds.parse import translate
+from ..kinds.resources import GROUPS
+from ..resolved import Binding, MotifUse
+
+Path = tuple[PathPart, ...]
+_PHASE = {"onCreate": ("operatorBox", "reconcile", "onCreate"),
+          "onReconcile": ("operatorBox", "reconcile", "onReconcile")}
+
+
+@dataclass(frozen=True)
+class MotifSource:
+    """One Motif import of a CRD, with the fetched Motif."""
+
+    index: int
+    ref: str
+    node: str
+    doc: int
+    motif: Motif
+    version: str
+    import_loc: Loc
+
+
+@dataclass
+class Expanded:
+    """The CRD with its Motifs expanded, what each contributed, and the problems found."""
+
+    entry: CRDEntry
+    uses: tuple[MotifUse, ...] = ()
+    origins: list[tuple[Path, Loc]] = field(default_factory=list)
+    errors: list[OrkError] = field(default_factory=list)
+
+
+def expand_crd(name: str, entry: CRDEntry, motifs: list[MotifSource]) -> Expanded:
+    """Return ``entry`` with every imported Motif expanded into it, in import order."""
+    out = Expanded(entry)
+    data = entry.wire()
+    data.pop("imports", None)
+    uses = []
+    for src in motifs:
+        imp = (entry.imports or ())[src.index]
+        bindings = _bind(src, imp.with_ or {}, out)
+        if bindings is None:
+            continue
+        values = {b.input: templates.Binding(b.value, _is_template(b.value)) for b in bindings}
+        typed = {i.name for i in src.motif.inputs if i.type in ("integer", "number", "boolean")}
+        motif_loc = Loc(src.node, src.doc)
+        items = _append(data, src, values, typed, motif_loc, out)
+        uses.append(MotifUse(index=src.index, ref=src.ref, source=src.node,
+                             name=src.motif.metadata.name, version=src.version,
+                             bindings=tuple(bindings), items=tuple(items)))
+    _check_duplicates(data, out)
+    try:
+        out.entry = CRDEntry.model_validate(data)
+    except ValidationError as exc:
+        for diag in translate(exc, data, CRDEntry, Loc(motifs[0].node, motifs[0].doc)):
+            out.errors.append(InputError.of([diag]))
+    out.uses = tuple(uses)
+    return out
+
+
+def _is_template(value: Any) -> bool:
+    return isinstance(value, str) and templates.has_actions(value)
+
+
+def _bind(src: MotifSource, given: dict[str, Any], out: Expanded) -> list[Binding] | None:
+    """Check the bindings of one import and return every input's value (sorted by name)."""
+    declared = {i.name: i for i in src.motif.inputs}
+    ok = True
+    with_loc = src.import_loc.child("with")
+    for key in sorted(given):
+        if key not in declared:
+            close = difflib.get_close_matches(key, sorted(declared), n=1)
+            listing = ", ".join(sorted(declared)) or "none"
+            out.errors.append(GraphError(
+                "unknown-input", f"Motif {src.motif.metadata.name!r} has no input {key!r}",
+                loc=with_loc.child(key).at_key(),
+                hint=(f"did you mean `{close[0]}`? " if close else "")
+                + f"declared inputs: {listing}"))
+            ok = False
+    for inp in src.motif.inputs:
+        if inp.required and inp.name not in given:
+            out.errors.append(GraphError(
+                "missing-input",
+                f"Motif {src.motif.metadata.name!r} requires input {inp.name!r}",
+                loc=src.import_loc.child("motif"),
+                hint=f"add `with: {{{inp.name}: ...}}` to this import"))
+            ok = False
+    if not ok:
+        return None
+    out_bindings = []
+    for inp in sorted(src.motif.inputs, key=lambda i: i.name):
+        default = "" if inp.default is None else inp.default
+        if inp.name in given:
+            value = given[inp.name]
+            if isinstance(value, str) and default != "" and templates.is_single_action(value):
+                value = templates.with_default(value, default)
+            value = _typed(inp.type, value, inp.name, with_loc.child(inp.name), out)
+            out_bindings.append(Binding(input=inp.name, value=value, how="with",
+                                        loc=with_loc.child(inp.name)))
+        else:
+            loc = Loc(src.node, src.doc, ("inputs", _input_index(src.motif, inp.name),
+                                          "default"))
+            out_bindings.append(Binding(input=inp.name, value=default, how="default", loc=loc))
+    return out_bindings
+
+
+def _input_index(motif: Motif, name: str) -> int:
+    return next(i for i, inp in enumerate(motif.inputs) if inp.name == name)
+
+
+def _typed(kind: str | None, value: Any, name: str, loc: Loc, out: Expanded) -> Any:
+    """Check a literal binding against its input's declared type (templates pass as is)."""
+    if kind is None or kind == "string" or _is_template(value):
+        return value
+    ok = {
+        "integer": isinstance(value, int) and not isinstance(value, bool),
+        "number": isinstance(value, int | float) and not isinstance(value, bool),
+        "boolean": isinstance(value, bool),
+    }.get(kind, True)
+    if not ok:
+        out.errors.append(InputError(
+            "invalid-input-value", f"input {name!r} is declared `type: {kind}`, got {value!r}",
+            loc=loc, hint=f"bind it to a literal {kind} or to a template"))
+    return value
+
+
+def _append(data: dict[str, Any], src: MotifSource, values: dict[str, templates.Binding],
+            typed: set[str], motif_loc: Loc, out: Expanded) -> list[Path]:
+    """Substitute the Motif's parts and append them into the CRD data; return item paths."""
+    items: list[Path] = []
+    motif = src.motif.wire()
+    resources = motif.get("resources") or {}
+    on_create = resources.pop("onCreate", None)
+    for phase, block, base in (("onReconcile", resources, ("resources",)),
+                               ("onCreate", on_create, ("resources", "onCreate"))):
+        if block:
+            items += _append_block(data, phase, block, base, values, typed, motif_loc, out)
+    fields = (motif.get("status") or {}).get("fields") or []
+    for j, f in enumerate(fields):
+        sub = _subst_tree(f, values, typed, motif_loc.child("status", "fields", j), out)
+        kept = _static_gate(sub, f, motif_loc.child("status", "fields", j), out)
+        if kept is None:
+            continue
+        target = _list_at(data, ("operatorBox", "emit", "status", "fields"))
+        path: Path = ("operatorBox", "emit", "status", "fields", len(target))
+        target.append(kept)
+        out.origins.append((path, motif_loc.child("status", "fields", j)))
+        items.append(path)
+    for kind in ("validation", "mutation"):
+        rules = ((motif.get("admission") or {}).get(kind) or {}).get("rules") or []
+        for j, rule in enumerate(rules):
+            rloc = motif_loc.child("admission", kind, "rules", j)
+            sub = _subst_tree(rule, values, typed, rloc, out)
+            target = _list_at(data, ("admission", kind, "rules"))
+            path = ("admission", kind, "rules", len(target))
+            target.append(sub)
+            out.origins.append((path, rloc))
+            items.append(path)
+    return items
+
+
+def _append_block(data: dict[str, Any], phase: str, block: dict[str, Any], base: Path,
+                  values: dict[str, templates.Binding], typed: set[str], motif_loc: Loc,
+                  out: Expanded) -> list[Path]:
+    gate = {k: block.pop(k) for k in ("when", "or") if k in block}
+    gate = _subst_tree(gate, values, typed, motif_loc.child(*base), out)
+    kept_gate = _static_gate(gate, gate, motif_loc.child(*base), out)
+    if kept_gate is None:
+        return []  # the whole block is statically off
+    items: list[Path] = []
+    for group in GROUPS:
+        for j, item in enumerate(block.get(group) or []):
+            iloc = motif_loc.child(*base, group, j)
+            sub = _subst_tree(item, values, typed, iloc, out)
+            kept = _static_gate(sub, item, iloc, out)
+            if kept is None:
+                continue
+            kept = _push_gate(kept, kept_gate, iloc, out)
+            target = _list_at(data, (*_PHASE[phase], group))
+            path: Path = (*_PHASE[phase], group, len(target))
+            target.append(kept)
+            out.origins.append((path, iloc))
+            items.append(path)
+    for group in sorted(k for k in block if k not in GROUPS):
+        target = _list_at(data, (*_PHASE[phase], group))
+        target.extend(_subst_tree(block[group], values, typed, motif_loc.child(*base, group),
+                                  out))
+    return items
+
+
+def _push_gate(item: dict[str, Any], gate: dict[str, Any], loc: Loc,
+               out: Expanded) -> dict[str, Any]:
+    """Carry a Motif block's own when/or down onto each of its items."""
+    if not gate:
+        return item
+    item = dict(item)
+    if gate.get("when"):
+        item["when"] = list(gate["when"]) + list(item.get("when") or [])
+    if gate.get("or"):
+        if item.get("or"):
+            out.errors.append(InputError(
+                "invalid-value", "an item with its own `or` inside a block gated by `or` "
+                "cannot be expanded into a CRD", loc=loc,
+                hint="move one of the two `or` lists into `when` conditions"))
+        item["or"] = list(gate["or"])
+    return item
+
+
+def _subst_tree(value: Any, values: dict[str, templates.Binding], typed: set[str], loc: Loc,
+                out: Expanded) -> Any:
+    if isinstance(value, str):
+        if not templates.has_actions(value):
+            return value
+        try:
+            result = templates.substitute(value, values)
+        except TemplateError as err:
+            out.errors.append(_located(err, loc))
+            return value
+        if not isinstance(result, str) and not _single_typed_input(value, typed):
+            return templates.format_value(result)
+        return result
+    if isinstance(value, dict):
+        return {k: _subst_tree(v, values, typed, loc.child(k), out) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_subst_tree(v, values, typed, loc.child(i), out) for i, v in enumerate(value)]
+    return value
+
+
+def _single_typed_input(source: str, typed: set[str]) -> bool:
+    refs = templates.input_names(source)
+    return templates.is_single_action(source) and len(refs) == 1 and refs <= typed
+
+
+def _located(err: TemplateError, loc: Loc) -> OrkError:
+    problem = getattr(err, "problem", None)
+    if problem is None:
+        return TemplateError(err.code, err.message, loc=loc)
+    return TemplateError(problem.code, problem.message, hint=problem.hint,
+                         loc=loc.within(problem.line, problem.column, problem.length))
+
+
+def _static_gate(sub: Any, original: Any, loc: Loc, out: Expanded) -> Any | None:
+    """Decide conditions that became literal; return the item without them, or None."""
+    if not isinstance(sub, dict):
+        return sub
+    item = dict(sub)
+    for key, need_all in (("when", True), ("or", False)):
+        conds = item.get(key)
+        if not conds:
+            continue
+        orig = (original or {}).get(key) or []
+        dynamic, results = [], []
+        for i, cond in enumerate(conds):
+            was = orig[i].get("field") if i < len(orig) and isinstance(orig[i], dict) else None
+            field_ = cond.get("field") if isinstance(cond, dict) else None
+            if isinstance(was, str) and templates.has_actions(was) and isinstance(field_, str) \
+                    and not templates.has_actions(field_):
+                results.append(_evaluate(cond, loc.child(key, i), out))
+            else:
+                dynamic.append(cond)
+        if need_all and not all(results):
+            return None
+        if not need_all and results and not any(results) and not dynamic:
+            return None
+        if not need_all and any(results):
+            dynamic = []
+        if dynamic:
+            item[key] = dynamic
+        else:
+            item.pop(key)
+    return item
+
+
+def _evaluate(cond: dict[str, Any], loc: Loc, out: Expanded) -> bool:
+    try:
+        model = (Rule if "message" in cond or "action" in cond else Condition).model_validate(cond)
+    except ValidationError:
+        return True  # the shape error is reported when the CRD is validated
+    op, expected = model.resolved()
+    if op is None:
+        return True
+    problem = templates.check_condition(op, expected)
+    if problem is not None:
+        out.errors.append(TemplateError(problem.code, problem.message, loc=loc,
+                                        hint=problem.hint))
+        return True
+    return templates.evaluate_condition(op, model.field, expected)
+
+
+def _list_at(data: dict[str, Any], path: Path) -> list[Any]:
+    node: Any = data
+    for part in path[:-1]:
+        node = node.setdefault(part, {})
+    return node.setdefault(path[-1], [])  # type: ignore[no-any-return]
+
+
+def _check_duplicates(data: dict[str, Any], out: Expanded) -> None:
+    reconcile = ((data.get("operatorBox") or {}).get("reconcile") or {})
+    for phases in (("onCreate", "onReconcile"), ("onDelete",)):
+        for group in GROUPS:
+            seen: dict[str, Path] = {}
+            for phase in phases:
+                for j, item in enumerate(((reconcile.get(phase) or {}).get(group)) or []):
+                    name = item.get("name") if isinstance(item, dict) else None
+                    if not isinstance(name, str):
+                        continue
+                    path: Path = ("operatorBox", "reconcile", phase, group, j)
+                    if name in seen:
+                        out.errors.append(GraphError(
+                            "duplicate-child",
+                            f"two {group} named {name!r} in one CRD",
+                            loc=_origin_loc(out, path),
+                            hint="give one of them another name (a Motif input such as "
+                                 "`nameSuffix` helps when one Motif is imported twice)"))
+                    else:
+                        seen[name] = path
+
+
+def _origin_loc(out: Expanded, path: Path) -> Loc | None:
+    for p, loc in reversed(out.origins):
+        if p == path:
+            return loc
+    return None
+

@@ -1,0 +1,350 @@
+"""The only place stages are chained: keys, cache lookups, runs on a miss, and reports.
+
+Each stage's output is stored in the content-addressed store under a key::
+
+    digest({stage, stage_version, ork_version, inputs: [digests], options})
+
+and a stage whose key is stored does not run. Fetch cannot know its inputs before it runs
+(imports are discovered as files are read), so its key is a *verifying trace*: the record
+lists every local file fetch read with its digest, and a hit requires each one to still
+match (the approach of Bazel and "Build systems à la carte"). Merge is keyed by the
+semantic digest of the graph, so comments and key order never rerun it or anything after.
+
+Heavy modules (the stages, pydantic models, networkx) are imported only on a miss, so a
+warm no-op build reads a few small JSON records and hashes the input files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from . import __version__
+from .canonical import digest
+from .errors import Diagnostic, OrkError
+from .store import Store
+
+if TYPE_CHECKING:
+    from .locate import Locator
+    from .resolved import Resolved
+    from .sources import SourceGraph
+    from .stages.fetch import RemoteSources
+    from .stages.validate import Report
+
+STAGES = ("fetch", "merge", "validate", "render")
+STAGE_VERSIONS = {"fetch": 1, "merge": 1, "validate": 1, "render": 1}
+
+
+class Reporter(Protocol):
+    """Hooks the CLI plugs in; every method may do nothing."""
+
+    def stage(self, name: str, hit: bool, key: str, changed: list[str]) -> None:
+        """A stage was looked up: hit or miss, its key, what changed since the last build."""
+
+
+class QuietReporter:
+    """The default reporter: says nothing."""
+
+    def stage(self, name: str, hit: bool, key: str, changed: list[str]) -> None:
+        """Ignore stage events."""
+
+
+@dataclass(frozen=True)
+class Request:
+    """One build: the project root, entries relative to it, and every option that matters."""
+
+    root: Path
+    entries: tuple[str, ...]
+    allow_outside_root: bool = False
+    max_file_size: int = 8 * 1024 * 1024
+    namespace: str = "orkestra-system"
+    workload_namespace: str | None = None
+    for_bundle: bool = True
+    lock_digest: str | None = None  # digest of the lock bytes fetch pins from
+    source_options: tuple[tuple[str, str], ...] = ()  # registry settings that change fetch
+
+
+@dataclass
+class Context:
+    """Collaborators: the store, the remote sources (may be None), a reporter."""
+
+    store: Store
+    remote: Callable[[], RemoteSources] | None = None
+    reporter: Reporter = field(default_factory=QuietReporter)
+
+
+@dataclass
+class Build:
+    """What a build produced; heavy artifacts are loaded from the store on first use."""
+
+    ctx: Context
+    graph_digest: str
+    resolved_digest: str | None = None
+    report_digest: str | None = None
+    bundle_digest: str | None = None
+    lock_digest: str | None = None
+    warnings: list[Diagnostic] = field(default_factory=list)
+    _graph: Any = None
+    _resolved: Any = None
+
+    @property
+    def graph(self) -> SourceGraph:
+        """Return the source graph."""
+        if self._graph is None:
+            from .sources import SourceGraph
+
+            self._graph = SourceGraph.model_validate(self.ctx.store.get_json(self.graph_digest))
+        return self._graph  # type: ignore[no-any-return]
+
+    @property
+    def resolved(self) -> Resolved:
+        """Return the resolved Katalog."""
+        if self._resolved is None:
+            from .resolved import Resolved
+
+            assert self.resolved_digest is not None
+            self._resolved = Resolved.model_validate(
+                self.ctx.store.get_json(self.resolved_digest))
+        return self._resolved  # type: ignore[no-any-return]
+
+    def report(self) -> Report:
+        """Return the validation report."""
+        from .stages.validate import Report
+
+        return Report.model_validate(self.ctx.store.get_json(self.report_digest or ""))
+
+    def locator(self) -> Locator:
+        """Return a locator for this build's sources."""
+        from .locate import Locator
+
+        return Locator(self.graph, self.ctx.store)
+
+    def bytes_of(self, digest_: str | None) -> bytes:
+        """Return a stored output's bytes."""
+        data = self.ctx.store.get(digest_) if digest_ else None
+        if data is None:
+            raise OrkError("internal-error", "a build output vanished from the cache")
+        return data
+
+
+def run(req: Request, ctx: Context, *, until: str = "render") -> Build:
+    """Run the stages up to ``until`` (inclusive), reusing every stored result.
+
+    Raises:
+        OrkError: the first stage's user errors (all of them), with spans resolved.
+    """
+    build = _fetch(req, ctx)
+    last = _last_build(ctx.store, req)
+    record: dict[str, Any] = {"fetch": {"files": _trace_files(ctx.store, req)}}
+    merge_key = _key("merge", [build.graph.semantic_digest()], {})
+    build.resolved_digest = _cached(ctx, build, "merge", merge_key, last,
+                                    {"graph": build.graph.semantic_digest()}, record,
+                                    lambda: _run_merge(build))
+    if until == "merge":
+        return _done(ctx, req, record, build)
+    options = {"for_bundle": req.for_bundle}
+    validate_key = _key("validate", [build.resolved_digest], options)
+    build.report_digest = _cached(ctx, build, "validate", validate_key, last,
+                                  {"resolved": build.resolved_digest}, record,
+                                  lambda: _run_validate(build, req))
+    _raise_report(build)
+    if until == "validate":
+        return _done(ctx, req, record, build)
+    render_opts = {"namespace": req.namespace, "workload": req.workload_namespace}
+    inputs = [build.resolved_digest, build.graph_digest, build.report_digest]
+    render_key = _key("render", inputs, render_opts)
+    out = _cached(ctx, build, "render", render_key, last,
+                  {"resolved": build.resolved_digest, "graph": build.graph_digest}, record,
+                  lambda: _run_render(build, req))
+    rendered = json.loads(build.bytes_of(out))
+    build.bundle_digest, build.lock_digest = rendered["bundle"], rendered["lock"]
+    return _done(ctx, req, record, build)
+
+
+def _key(stage: str, inputs: list[str], options: dict[str, Any]) -> str:
+    return digest({"stage": stage, "stage_version": STAGE_VERSIONS[stage],
+                   "ork_version": __version__, "inputs": sorted(inputs), "options": options})
+
+
+def _fetch_key(req: Request) -> str:
+    return _key("fetch", [], {
+        "entries": list(req.entries), "allow_outside_root": req.allow_outside_root,
+        "max_file_size": req.max_file_size, "lock": req.lock_digest,
+        "sources": [list(kv) for kv in req.source_options]})
+
+
+def _fetch(req: Request, ctx: Context) -> Build:
+    key = _fetch_key(req)
+    last = _last_build(ctx.store, req)
+    hit = _trace_hit(ctx.store, req, key)
+    if hit is not None:
+        ctx.reporter.stage("fetch", True, key, [])
+        build = Build(ctx, hit["output"], warnings=_diags(hit.get("warnings")))
+        return build
+    before = (last or {}).get("fetch", {}).get("files", {})
+    from .stages import fetch
+
+    result = fetch.run(fetch.FetchRequest(req.root, req.entries, req.allow_outside_root,
+                                          req.max_file_size), ctx.store,
+                       ctx.remote() if ctx.remote else None)
+    files = dict(result.local_files)
+    changed = sorted(p for p in set(files) | set(before) if files.get(p) != before.get(p))
+    ctx.reporter.stage("fetch", False, key, changed if last else [])
+    graph_digest = ctx.store.put_json(result.graph.model_dump(mode="json"))
+    trace = {"files": files, "output": graph_digest,
+             "warnings": [_diag_json(d) for d in result.warnings]}
+    ctx.store.set_key("traces", key, json.dumps(trace, sort_keys=True))
+    build = Build(ctx, graph_digest, warnings=list(result.warnings))
+    build._graph = result.graph
+    return build
+
+
+def _trace_hit(store: Store, req: Request, key: str) -> dict[str, Any] | None:
+    raw = store.get_key("traces", key)
+    if raw is None:
+        return None
+    try:
+        trace = json.loads(raw)
+        for rel, want in trace["files"].items():
+            data = (req.root / rel).read_bytes()
+            if "sha256:" + hashlib.sha256(data).hexdigest() != want:
+                return None
+    except (OSError, ValueError, KeyError):
+        return None
+    if not store.has(trace["output"]):
+        return None
+    return trace  # type: ignore[no-any-return]
+
+
+def _trace_files(store: Store, req: Request) -> dict[str, str]:
+    raw = store.get_key("traces", _fetch_key(req))
+    return dict(json.loads(raw)["files"]) if raw else {}
+
+
+def _cached(ctx: Context, build: Build, stage: str, key: str, last: dict[str, Any] | None,
+            inputs: dict[str, str], record: dict[str, Any], compute: Callable[[], Any]) -> str:
+    """Return the output digest of a stage, running it only on a miss."""
+    record[stage] = {"key": key, "inputs": inputs}
+    stored = ctx.store.get_key("keys", key)
+    if stored is not None:
+        entry = json.loads(stored)
+        if ctx.store.has(entry["output"]):
+            ctx.reporter.stage(stage, True, key, [])
+            build.warnings.extend(_diags(entry.get("warnings")))
+            return str(entry["output"])
+    prev = (last or {}).get(stage, {}).get("inputs", {})
+    changed = sorted(k for k in inputs if prev.get(k) != inputs[k]) if last else []
+    ctx.reporter.stage(stage, False, key, changed)
+    output, warnings = compute()
+    out_digest = ctx.store.put(output)
+    build.warnings.extend(warnings)
+    ctx.store.set_key("keys", key, json.dumps(
+        {"output": out_digest, "warnings": [_diag_json(d) for d in warnings]}, sort_keys=True))
+    return out_digest
+
+
+def _located(build: Build, err: OrkError) -> OrkError:
+    """Return the error with every diagnostic's span resolved from its location."""
+    locator = build.locator()
+    diags = sorted((locator.resolve(d) for d in err.diagnostics), key=Diagnostic.sort_key)
+    return type(err).of(diags)
+
+
+def _run_merge(build: Build) -> tuple[bytes, list[Diagnostic]]:
+    from .canonical import dumps
+    from .stages import merge
+
+    try:
+        resolved = merge.run(build.graph, build.ctx.store)
+    except OrkError as err:
+        raise _located(build, err) from None
+    build._resolved = resolved
+    locator = build.locator()
+    warnings = [locator.resolve(w) for w in resolved.warnings]
+    return dumps(resolved.model_dump(mode="json", exclude_unset=True)), warnings
+
+
+def _run_validate(build: Build, req: Request) -> tuple[bytes, list[Diagnostic]]:
+    from .canonical import dumps
+    from .stages import validate
+
+    report = validate.run(build.resolved, validate.Options(for_bundle=req.for_bundle))
+    locator = build.locator()
+    diags = tuple(sorted((locator.resolve(d) for d in report.diagnostics),
+                         key=Diagnostic.sort_key))
+    report = report.model_copy(update={"diagnostics": diags})
+    warnings = [d for d in diags if d.severity == "warning"]
+    return dumps(report.model_dump(mode="json")), warnings
+
+
+def _raise_report(build: Build) -> None:
+    errors = build.report().errors
+    if errors:
+        from .errors import InputError
+
+        raise InputError.of(errors)
+
+
+def _run_render(build: Build, req: Request) -> tuple[bytes, list[Diagnostic]]:
+    from .canonical import dumps
+    from .stages import render
+
+    out = render.run(build.resolved, build.graph,
+                     render.Options(req.namespace, req.workload_namespace), build.locator())
+    bundle = build.ctx.store.put(out.bundle)
+    lock = build.ctx.store.put(out.lock)
+    return dumps({"bundle": bundle, "lock": lock}), []
+
+
+def _last_build(store: Store, req: Request) -> dict[str, Any] | None:
+    raw = store.get_key("builds", _build_id(req))
+    return json.loads(raw) if raw else None
+
+
+def _build_id(req: Request) -> str:
+    return digest({"entries": list(req.entries)})
+
+
+def _done(ctx: Context, req: Request, record: dict[str, Any], build: Build) -> Build:
+    record["fetch"] = {"files": _trace_files(ctx.store, req)}
+    ctx.store.set_key("builds", _build_id(req), json.dumps(record, sort_keys=True))
+    build.warnings = _unique(build.warnings)
+    return build
+
+
+def _unique(diags: list[Diagnostic]) -> list[Diagnostic]:
+    seen: set[Diagnostic] = set()
+    out = []
+    for d in diags:
+        if d not in seen:
+            seen.add(d)
+            out.append(d)
+    return sorted(out, key=Diagnostic.sort_key)
+
+
+def _diag_json(d: Diagnostic) -> dict[str, Any]:
+    from .diagnostics import to_json
+
+    return to_json([d])[0]
+
+
+def _diags(data: Any) -> list[Diagnostic]:
+    """Rebuild diagnostics stored as JSON (spans already resolved)."""
+    from .errors import Note, Span
+
+    out = []
+    for d in data or []:
+        def span(x: dict[str, Any]) -> Span | None:
+            if not x.get("path"):
+                return None
+            return Span(x["path"], x["line"], x["column"], x.get("endLine", 0),
+                        x.get("endColumn", 0))
+
+        out.append(Diagnostic(
+            d["code"], d["message"], d["severity"], span(d), None, d.get("hint"),
+            tuple(Note(n["message"], span(n)) for n in d.get("notes", []))))
+    return out

@@ -1,0 +1,89 @@
+"""The resolved Katalog artifact: what merge produces and validate, render, plan and why read.
+
+Locations are semantic (:class:`~ork.errors.Loc`: source id + path in the document), so
+comments and whitespace in a source never change this artifact; :mod:`ork.locate` turns
+them into ``file:line:column`` when something is printed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import Diagnostic, Loc, PathPart
+from .kinds import Katalog
+from .sources import Frozen
+
+Path = tuple[PathPart, ...]
+
+
+class Binding(Frozen):
+    """How one Motif input got its value: ``with`` (Katalog), ``override`` (Komposer),
+    or ``default`` (the Motif)."""
+
+    input: str
+    value: Any
+    how: str
+    loc: Loc | None = None
+
+
+class MotifUse(Frozen):
+    """One Motif expanded into a CRD."""
+
+    index: int  # position in the CRD's imports
+    ref: str  # as written
+    source: str  # node id of the Motif source
+    name: str
+    version: str
+    bindings: tuple[Binding, ...] = ()
+    items: tuple[Path, ...] = ()  # the resolved paths it contributed
+
+
+class CrdProvenance(Frozen):
+    """Where one CRD came from."""
+
+    crd: str
+    source: str  # node id of the Katalog (or Komposer, for an inline CRD)
+    loc: Loc  # where the CRD entry is written
+    via: tuple[str, ...] = ()  # node ids from the entry file down to ``source``
+    katalog: str = ""
+    version: str = ""
+    motifs: tuple[MotifUse, ...] = ()
+    overrides: tuple[Loc, ...] = ()  # Komposer inline entries that changed it
+    enabled: bool = True
+
+
+class Origin(Frozen):
+    """A resolved path inside a CRD and the source location its value was written at."""
+
+    path: Path
+    loc: Loc
+
+
+class Resolved(Frozen):
+    """The merged, expanded Katalog with provenance, origins and merge warnings."""
+
+    katalog: Katalog
+    provenance: tuple[CrdProvenance, ...]
+    origins: dict[str, tuple[Origin, ...]]
+    disabled: tuple[str, ...] = ()
+    standalone: tuple[Loc, ...] = ()  # Motif documents given as entries (validated alone)
+    warnings: tuple[Diagnostic, ...] = ()
+
+    def origin(self, crd: str, path: Path) -> Loc | None:
+        """Return where a value of a CRD was written: the nearest recorded ancestor's source
+        location extended by the rest of the path."""
+        best: Origin | None = None
+        for o in self.origins.get(crd, ()):
+            if path[: len(o.path)] == o.path and (best is None or len(o.path) > len(best.path)):
+                best = o
+        if best is None:
+            return None
+        rest = path[len(best.path):]
+        return best.loc.child(*rest) if rest else best.loc
+
+    def provenance_of(self, crd: str) -> CrdProvenance | None:
+        """Return the provenance of a CRD, or None."""
+        for p in self.provenance:
+            if p.crd == crd:
+                return p
+        return None

@@ -1,0 +1,404 @@
+"""Stage 1, fetch: follow every import from the entry files and build the source graph.
+
+Breadth-first from the entries. Each source is read once (the same canonical id reached
+twice is one node), stored in the content-addressed store as raw bytes, parsed documents
+and span index, and its imports become edges carrying the span that wrote them. Only the
+import lists are read here; the shape of every document is checked by merge, which sees
+all of them at once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from .. import refs, yamlsrc
+from ..errors import Collector, Diagnostic, GraphError, InputError, Note, OrkError, Span
+from ..sources import ImportEdge, Role, SourceFile, SourceGraph, SourceNode
+from ..store import Store
+
+STAGE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class RemoteArtifact:
+    """A fetched remote source: its identity, pinned digest and file contents."""
+
+    canonical: str  # the node id: canonical ref with digest
+    resolved: str  # what the lock records as `resolved`
+    digest: str  # manifest digest
+    files: dict[str, bytes]
+    main: str  # the file that holds the documents: katalog.yaml, motif.yaml, komposer.yaml
+
+
+class RemoteSources(Protocol):
+    """Fetches remote sources (OCI, layouts, the embedded registry); see ork.registry."""
+
+    def fetch(self, ref: refs.Reference, *, motif: bool, want_komposer: bool,
+              span: Span) -> RemoteArtifact:
+        """Return the artifact a reference names.
+
+        Raises:
+            OrkError: SourceError or RegistryError subclasses.
+        """
+        ...
+
+
+@dataclass(frozen=True)
+class FetchRequest:
+    """What fetch needs: the project root and the entry paths relative to it."""
+
+    root: Path
+    entries: tuple[str, ...]
+    allow_outside_root: bool = False
+    max_file_size: int = yamlsrc.DEFAULT_MAX_FILE_SIZE
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """The source graph, the local files it read (for warm-build checks) and warnings."""
+
+    graph: SourceGraph
+    local_files: tuple[tuple[str, str], ...]
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+@dataclass
+class _Pending:
+    node_id: str
+    kind: str  # what the importer expects: "entry", "Katalog", "Komposer", "Motif"
+    ref: refs.Reference
+    span: Span | None
+    discover: bool = False  # a remote node already loaded: only follow its imports
+
+
+@dataclass
+class _State:
+    req: FetchRequest
+    store: Store
+    remote: RemoteSources | None
+    nodes: dict[str, SourceNode] = field(default_factory=dict)
+    docs: dict[str, list[yamlsrc.Document]] = field(default_factory=dict)
+    edges: list[ImportEdge] = field(default_factory=list)
+    local: dict[str, str] = field(default_factory=dict)
+    errors: Collector = field(default_factory=Collector)
+    queue: deque[_Pending] = field(default_factory=deque)
+
+
+def run(req: FetchRequest, store: Store, remote: RemoteSources | None = None) -> FetchResult:
+    """Return the source graph reachable from the entries.
+
+    Raises:
+        OrkError: every reading and import problem found, at once.
+    """
+    st = _State(req, store, remote)
+    entry_ids = []
+    for entry in req.entries:
+        node_id = "file:" + entry
+        entry_ids.append(node_id)
+        st.queue.append(_Pending(node_id, "entry", refs.Reference("file", entry, path=entry),
+                                 None))
+    while st.queue:
+        _visit(st, st.queue.popleft())
+    st.errors.raise_if_any()
+    _check_cycles(st)
+    graph = SourceGraph(
+        root_name=Path(req.entries[0]).name,
+        entries=tuple(entry_ids),
+        nodes=tuple(sorted(st.nodes.values(), key=lambda n: n.id)),
+        edges=tuple(sorted(st.edges, key=lambda e: (e.src, e.doc, e.crd or "", e.role, e.index))),
+    )
+    return FetchResult(graph, tuple(sorted(st.local.items())), tuple(st.errors.warnings))
+
+
+def _visit(st: _State, item: _Pending) -> None:
+    if item.discover:
+        for doc in st.docs[item.node_id]:
+            _discover(st, st.nodes[item.node_id], doc)
+        return
+    if item.node_id in st.nodes:
+        _check_kind(st, st.nodes[item.node_id], item)
+        return
+    try:
+        node, docs = _load_file(st, item)
+    except OrkError as err:
+        st.errors.add(err)
+        return
+    st.nodes[node.id] = node
+    st.docs[node.id] = docs
+    if _check_kind(st, node, item):
+        for doc in docs:
+            _discover(st, node, doc)
+
+
+def _files(st: _State, files: dict[str, bytes]) -> tuple[SourceFile, ...]:
+    return tuple(SourceFile(name=n, digest=st.store.put(files[n])) for n in sorted(files))
+
+
+def _load_file(st: _State, item: _Pending) -> tuple[SourceNode, list[yamlsrc.Document]]:
+    rel = item.node_id.removeprefix("file:")
+    path = st.req.root / rel
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError("file-not-found", f"{rel}: no such file", span=item.span,
+                         hint=_near_files(path)) from exc
+    except IsADirectoryError as exc:
+        raise InputError("file-not-found", f"{rel} is a directory, not a YAML file",
+                         span=item.span) from exc
+    except OSError as exc:
+        raise InputError("file-not-found", f"{rel}: cannot read ({exc.strerror})",
+                         span=item.span) from exc
+    node, docs = _parsed_node(st, item.node_id, rel, data, item.span)
+    st.local[rel] = node.digest
+    return node, docs
+
+
+def _parsed_node(st: _State, node_id: str, display: str, data: bytes,
+                 span: Span | None) -> tuple[SourceNode, list[yamlsrc.Document]]:
+    raw_digest = st.store.put(data)
+    docs = yamlsrc.load(data, display, max_size=st.req.max_file_size)
+    if not docs:
+        raise InputError("no-documents", f"{display} holds no YAML documents",
+                         span=span or Span(display, 1, 1, 1, 1))
+    parsed = [{"index": d.index, "value": d.value} for d in docs]
+    spans = [[d.index, [[list(p), list(e)] for p, e in d.spans.items()]] for d in docs]
+    first = docs[0].value if isinstance(docs[0].value, dict) else {}
+    raw_meta = first.get("metadata")
+    meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
+    node = SourceNode(
+        id=node_id, display=display, remote=False,
+        kinds=tuple(str(d.value.get("kind")) if isinstance(d.value, dict) else "?" for d in docs),
+        digest=raw_digest, content=raw_digest, docs=st.store.put_json(parsed),
+        spans=st.store.put_json(spans),
+        name=str(meta.get("name") or ""), version=str(meta.get("version") or ""),
+    )
+    return node, docs
+
+
+def _check_kind(st: _State, node: SourceNode, item: _Pending) -> bool:
+    """Check the imported source is of the kind its importer expects."""
+    if item.kind == "entry":
+        return True
+    wrong = [k for k in node.kinds if k != item.kind]
+    if not wrong:
+        return True
+    how = {"Katalog": "a file import must be a Katalog (a Komposer is reached only through a "
+                      "registry import with `useKomposer: true`)",
+           "Komposer": "a `useKomposer: true` import must be a Komposer",
+           "Motif": "a Motif import must name a Motif"}[item.kind]
+    st.errors.add(GraphError("wrong-import-kind",
+                             f"{node.display} is a {wrong[0]}, but {how}",
+                             span=item.span))
+    return False
+
+
+def _discover(st: _State, node: SourceNode, doc: yamlsrc.Document) -> None:
+    value = doc.value
+    if not isinstance(value, dict):
+        return
+    kind = value.get("kind")
+    if kind == "Komposer":
+        _komposer_imports(st, node, doc)
+    if kind in ("Katalog", "Komposer"):
+        _motif_imports(st, node, doc)
+
+
+def _komposer_imports(st: _State, node: SourceNode, doc: yamlsrc.Document) -> None:
+    imports = doc.value.get("imports")
+    if not isinstance(imports, dict):
+        return
+    registry = imports.get("registry")
+    if isinstance(registry, list):
+        for i, entry in enumerate(registry):
+            _registry_import(st, node, doc, i, entry)
+    files = imports.get("files")
+    if isinstance(files, list):
+        for i, entry in enumerate(files):
+            if isinstance(entry, str):
+                span = _span(node, doc, ("imports", "files", i))
+                _import(st, node, doc, "file", entry, span, i, "Katalog", file=True)
+
+
+def _registry_import(st: _State, node: SourceNode, doc: yamlsrc.Document, i: int,
+                     entry: Any) -> None:
+    span = _span(node, doc, ("imports", "registry", i))
+    if isinstance(entry, str):
+        _import(st, node, doc, "registry", entry, span, i, "Katalog")
+    elif isinstance(entry, dict) and isinstance(entry.get("url"), str):
+        url = entry["url"]
+        version = entry.get("version")
+        if isinstance(version, str) and "@" not in url.rsplit("/", 1)[-1] \
+                and ":" not in url.rsplit("/", 1)[-1]:
+            url = f"{url}:{version}"
+        kind = "Komposer" if entry.get("useKomposer") is True else "Katalog"
+        _import(st, node, doc, "registry", url, span, i, kind)
+
+
+def _motif_imports(st: _State, node: SourceNode, doc: yamlsrc.Document) -> None:
+    spec = doc.value.get("spec")
+    crds = spec.get("crds") if isinstance(spec, dict) else None
+    if not isinstance(crds, dict):
+        return
+    is_komposer = doc.value.get("kind") == "Komposer"
+    for name, entry in crds.items():
+        if not isinstance(entry, dict):
+            continue
+        for base, imports in _crd_import_lists(entry):
+            for i, imp in enumerate(imports):
+                motif = imp.get("motif") if isinstance(imp, dict) else None
+                if not isinstance(motif, str):
+                    continue
+                if is_komposer and _is_binding_override(st, name, motif):
+                    continue
+                span = _span(node, doc, ("spec", "crds", name, *base, i, "motif"))
+                _import(st, node, doc, "motif", motif, span, i, "Motif", crd=name,
+                        file=refs.looks_like_file(motif))
+
+
+def _crd_import_lists(entry: dict[str, Any]) -> list[tuple[tuple[str, ...], list[Any]]]:
+    """Return the Motif import lists of a CRD entry, canonical and legacy locations."""
+    out: list[tuple[tuple[str, ...], list[Any]]] = []
+    if isinstance(entry.get("imports"), list):
+        out.append((("imports",), entry["imports"]))
+    box = entry.get("operatorBox")
+    if isinstance(box, dict):
+        for block in ("reconcile", "reconciler"):
+            sub = box.get(block)
+            if isinstance(sub, dict) and isinstance(sub.get("imports"), list):
+                out.append((("operatorBox", block, "imports"), sub["imports"]))
+    return out
+
+
+def _is_binding_override(st: _State, crd: str, motif: str) -> bool:
+    """A Komposer naming a Motif by bare name for a CRD it imports overrides its bindings.
+
+    Fetch visits a Komposer before its imports, so this is decided in merge for CRDs it
+    cannot see yet; a bare name (no tag, digest or path) is never fetched from a Komposer.
+    """
+    return refs.looks_like_file(motif) is False and ":" not in motif and "@" not in motif \
+        and "/" not in motif
+
+
+def _import(st: _State, node: SourceNode, doc: yamlsrc.Document, role: Role, raw: str,
+            span: Span, index: int, kind: str, *, crd: str | None = None,
+            file: bool = False) -> None:
+    try:
+        ref = refs.parse(raw, span=span, file=file)
+        target = _resolve_file(st, node, ref.path, span) if ref.kind == "file" else None
+    except OrkError as err:
+        st.errors.add(err)
+        return
+    if ref.kind == "file" and node.remote:
+        st.errors.add(InputError(
+            "local-import-in-pattern",
+            f"{node.display} imports the local file {raw!r}, which a registry artifact cannot "
+            "carry", span=span, hint="import the Motif by registry reference instead"))
+        return
+    if target is not None:
+        dst = "file:" + target
+        if dst not in st.nodes:
+            st.queue.append(_Pending(dst, kind, ref, span))
+    else:
+        fetched = _fetch_remote(st, ref, kind, span)
+        if fetched is None:
+            return
+        dst = fetched
+    st.edges.append(ImportEdge(src=node.id, dst=dst, role=role, ref=raw, span=span,
+                               index=index, crd=crd, doc=doc.index))
+
+
+def _fetch_remote(st: _State, ref: refs.Reference, kind: str, span: Span) -> str | None:
+    """Fetch a remote source now: its node id is only known once its digest is."""
+    if st.remote is None:
+        st.errors.add(InputError("unsupported-source", f"{ref.raw!r} needs a registry",
+                                 span=span))
+        return None
+    try:
+        art = st.remote.fetch(ref, motif=kind == "Motif", want_komposer=kind == "Komposer",
+                              span=span)
+        if art.canonical in st.nodes:
+            _check_kind(st, st.nodes[art.canonical], _Pending(art.canonical, kind, ref, span))
+            return art.canonical
+        node, docs = _parsed_node(st, art.canonical, f"{ref.raw}/{art.main}",
+                                  art.files[art.main], span)
+    except OrkError as err:
+        st.errors.add(err)
+        return None
+    node = node.model_copy(update={
+        "remote": True, "digest": art.digest, "ref": ref.raw, "resolved": art.resolved,
+        "files": _files(st, art.files),
+    })
+    st.nodes[node.id] = node
+    st.docs[node.id] = docs
+    if _check_kind(st, node, _Pending(node.id, kind, ref, span)):
+        st.queue.append(_Pending(node.id, kind, ref, span, discover=True))
+    return node.id
+
+
+def _resolve_file(st: _State, node: SourceNode, path: str, span: Span) -> str:
+    """Return the import's path relative to the root, refusing escapes.
+
+    Raises:
+        InputError: path-escapes-root.
+    """
+    declaring_dir = (st.req.root / node.id.removeprefix("file:")).parent
+    target = Path(os.path.normpath(declaring_dir / path))
+    root = st.req.root
+    real_root = Path(os.path.realpath(root))
+    real_target = Path(os.path.realpath(target))
+    if not st.req.allow_outside_root and not real_target.is_relative_to(real_root):
+        raise InputError(
+            "path-escapes-root",
+            f"{path!r} resolves outside the project root",
+            span=span,
+            hint="keep imported files under the entry file's directory, or pass "
+                 "--allow-outside-root if this is intended",
+        )
+    return Path(os.path.relpath(target, root)).as_posix()
+
+
+def _span(node: SourceNode, doc: yamlsrc.Document, path: tuple[Any, ...]) -> Span:
+    entry = doc.spans.get(path)
+    if entry is None:
+        return Span(node.display, 1, 1, 1, 1)
+    return yamlsrc.span_of(node.display, entry)
+
+
+def _near_files(path: Path) -> str | None:
+    parent = path.parent
+    if not parent.is_dir():
+        return None
+    import difflib
+
+    names = sorted(p.name for p in parent.iterdir() if p.suffix in (".yaml", ".yml"))
+    close = difflib.get_close_matches(path.name, names, n=1)
+    return f"did you mean {close[0]!r}?" if close else None
+
+
+def _check_cycles(st: _State) -> None:
+    import networkx as nx
+
+    g = nx.DiGraph()
+    g.add_nodes_from(sorted(st.nodes))
+    by_pair: dict[tuple[str, str], ImportEdge] = {}
+    for e in sorted(st.edges, key=lambda e: (e.src, e.dst, e.index)):
+        g.add_edge(e.src, e.dst)
+        by_pair.setdefault((e.src, e.dst), e)
+    for start in sorted(g.nodes):
+        try:
+            cycle = nx.find_cycle(g, source=start)
+        except nx.NetworkXNoCycle:
+            continue
+        path = [u for u, _ in cycle] + [cycle[0][0]]
+        notes = [Note(f"{st.nodes[u].display} imports {by_pair[(u, v)].ref}",
+                      by_pair[(u, v)].span) for u, v in cycle]
+        first = by_pair[cycle[0]]
+        raise GraphError(
+            "import-cycle",
+            "import cycle: " + " -> ".join(st.nodes[n].display for n in path),
+            span=first.span, notes=notes,
+            hint="break the cycle: a Komposer cannot (indirectly) import itself")

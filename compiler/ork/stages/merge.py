@@ -1,0 +1,370 @@
+"""Stage 2, merge: the source graph becomes one resolved Katalog.
+
+Order and precedence are Orkestra's (resolution-and-merge.md, Merge): entry files in the
+order given; inside a Komposer, registry imports then file imports, each in declaration
+order, then the Komposer's inline ``spec.crds``; Motifs expanded after the overrides;
+disabled CRDs dropped last. A CRD defined twice is an error, never "last wins".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import (
+    Collector,
+    Diagnostic,
+    GraphError,
+    InputError,
+    InternalError,
+    Loc,
+    Note,
+    OrkError,
+)
+from ..kinds import CRDEntry, Katalog, Komposer, Motif, parse_document
+from ..kinds.crd import MotifImport, OperatorBox, RuntimeConfig
+from ..kinds.katalog import CARRIED_BLOCKS, KatalogSpec, Metadata
+from ..merging import blocks, expand, overrides
+from ..resolved import CrdProvenance, Origin, Resolved
+from ..sources import ImportEdge, SourceGraph
+from ..store import Store
+from ..validation import motifs as motif_checks
+
+STAGE_VERSION = 1
+
+Path = tuple[str | int, ...]
+
+
+@dataclass
+class _Crd:
+    """A CRD on its way through the merge."""
+
+    name: str
+    entry: CRDEntry
+    source: str
+    doc: int
+    loc: Loc
+    via: tuple[str, ...]
+    meta: Metadata
+    brought_by: ImportEdge | None = None
+    origins: list[tuple[Path, Loc]] = field(default_factory=list)
+    overrides: list[Loc] = field(default_factory=list)
+
+
+@dataclass
+class _Ctx:
+    graph: SourceGraph
+    docs: dict[tuple[str, int], Any]
+    legacy: list[tuple[Loc, str]]
+    errors: Collector
+
+
+def run(graph: SourceGraph, store: Store) -> Resolved:
+    """Return the resolved Katalog of a source graph.
+
+    Raises:
+        OrkError: every shape and merge problem found, at once.
+    """
+    docs, legacy = _parse_all(graph, store)
+    ctx = _Ctx(graph, docs, legacy, Collector())
+    for (node_id, doc), model in sorted(docs.items()):
+        if isinstance(model, Motif):
+            for err in motif_checks.check(model, Loc(node_id, doc)):
+                ctx.errors.add(err)
+    ctx.errors.raise_if_any()
+    crds: dict[str, _Crd] = {}
+    layered = {b: blocks.Layered() for b in CARRIED_BLOCKS}
+    entry_meta: Metadata | None = None
+    standalone: list[Loc] = []
+    for entry in graph.entries:
+        for (node_id, doc), model in _docs_of(ctx, entry):
+            if isinstance(model, Motif):
+                standalone.append(Loc(node_id, doc))
+            elif isinstance(model, Katalog | Komposer):
+                entry_meta = entry_meta or model.metadata
+                _add_all(ctx, crds, _entry_crds(ctx, node_id, doc, model, layered), None)
+    ctx.errors.raise_if_any()
+    for acc in layered.values():
+        for err in acc.errors:
+            ctx.errors.add(err)
+    resolved = _finish(ctx, crds, layered, entry_meta, tuple(standalone))
+    ctx.errors.raise_if_any()
+    return resolved
+
+
+def _entry_crds(ctx: _Ctx, node_id: str, doc: int, model: Katalog | Komposer,
+                layered: dict[str, blocks.Layered]) -> list[_Crd]:
+    if isinstance(model, Komposer):
+        return _komposer(ctx, node_id, doc, model, (node_id,), layered)
+    _accumulate(layered, model, Loc(node_id, doc))
+    return _katalog(ctx, node_id, doc, model, (node_id,))
+
+
+def _parse_all(graph: SourceGraph,
+               store: Store) -> tuple[dict[tuple[str, int], Any], list[tuple[Loc, str]]]:
+    """Parse every document of every source, reporting all shape errors at once."""
+    errors = Collector()
+    out: dict[tuple[str, int], Any] = {}
+    warnings: list[tuple[Loc, str]] = []
+    for node in graph.nodes:
+        data = store.get_json(node.docs)
+        if data is None:
+            raise InternalError("internal-error", f"parsed documents of {node.display} are "
+                                "missing from the cache")
+        legacy: Loc | None = None
+        for doc in data:
+            loc = Loc(node.id, doc["index"])
+            try:
+                parsed = parse_document(doc["value"], loc)
+            except OrkError as err:
+                errors.add(err)
+                continue
+            out[(node.id, doc["index"])] = parsed.model
+            if parsed.legacy_paths and legacy is None:
+                legacy = Loc(node.id, doc["index"], parsed.legacy_paths[0], key=True)
+        if legacy is not None:
+            where = ".".join(str(p) for p in legacy.path[3:]) or ".".join(map(str, legacy.path))
+            warnings.append((legacy, where))
+    errors.raise_if_any()
+    return out, warnings
+
+
+def _docs_of(ctx: _Ctx, node_id: str) -> list[tuple[tuple[str, int], Any]]:
+    return sorted(((k, v) for k, v in ctx.docs.items() if k[0] == node_id),
+                  key=lambda kv: kv[0][1])
+
+
+def _katalog(ctx: _Ctx, node_id: str, doc: int, model: Katalog,
+             via: tuple[str, ...]) -> list[_Crd]:
+    out = []
+    finalizers = model.spec.finalizers or ()
+    for name, entry in model.spec.crds.items():
+        loc = Loc(node_id, doc, ("spec", "crds", name))
+        crd = _Crd(name, entry, node_id, doc, loc, via, model.metadata, origins=[((), loc)])
+        if finalizers:
+            crd.entry = _with_finalizers(entry, finalizers)
+            crd.origins.append((("operatorBox", "runtime", "finalizers"),
+                                Loc(node_id, doc, ("spec", "finalizers"))))
+        out.append(crd)
+    return out
+
+
+def _with_finalizers(entry: CRDEntry, finalizers: tuple[str, ...]) -> CRDEntry:
+    """Fold a Katalog's ``spec.finalizers`` into each of its CRDs (the Katalogs of a
+    Komposer may differ, and the resolved Katalog has one ``spec``)."""
+    box = entry.operator_box or OperatorBox()
+    runtime = box.runtime or RuntimeConfig()
+    merged = tuple(dict.fromkeys((*finalizers, *(runtime.finalizers or ()))))
+    runtime = runtime.model_copy(update={"finalizers": merged})
+    return entry.model_copy(update={"operator_box": box.model_copy(update={"runtime": runtime})})
+
+
+def _komposer(ctx: _Ctx, node_id: str, doc: int, model: Komposer, via: tuple[str, ...],
+              layered: dict[str, blocks.Layered]) -> list[_Crd]:
+    crds: dict[str, _Crd] = {}
+    edges = [e for e in ctx.graph.imports_of(node_id) if e.doc == doc and e.role != "motif"]
+    edges.sort(key=lambda e: (e.role != "registry", e.index))
+    for edge in edges:
+        for (target, tdoc), sub in _docs_of(ctx, edge.dst):
+            if isinstance(sub, Katalog):
+                found = _katalog(ctx, target, tdoc, sub, (*via, target))
+                _accumulate(layered, sub, Loc(target, tdoc))
+            elif isinstance(sub, Komposer):
+                found = _komposer(ctx, target, tdoc, sub, (*via, target), layered)
+            else:
+                continue
+            _add_all(ctx, crds, found, edge)
+    for name, patch in ((model.spec.crds or {}) if model.spec else {}).items():
+        loc = Loc(node_id, doc, ("spec", "crds", name))
+        if name in crds:
+            _override(ctx, crds[name], patch, loc)
+        else:
+            _new_inline(ctx, crds, name, patch, node_id, doc, loc, via, model.metadata)
+    own = Loc(node_id, doc)
+    for block in CARRIED_BLOCKS:
+        value = getattr(model, block)
+        if value is not None:
+            blocks.layer(layered[block], value, own.child(block))
+    return list(crds.values())
+
+
+def _accumulate(layered: dict[str, blocks.Layered], model: Katalog, loc: Loc) -> None:
+    for block in CARRIED_BLOCKS:
+        value = getattr(model, block)
+        if value is not None:
+            blocks.accumulate(layered[block], value, loc.child(block))
+
+
+def _add_all(ctx: _Ctx, crds: dict[str, _Crd], found: list[_Crd],
+             edge: ImportEdge | None) -> None:
+    for crd in found:
+        if crd.brought_by is None:
+            crd.brought_by = edge
+        if crd.name in crds:
+            ctx.errors.add(_duplicate(ctx, crds[crd.name], crd))
+            continue
+        crds[crd.name] = crd
+
+
+def _duplicate(ctx: _Ctx, first: _Crd, second: _Crd) -> GraphError:
+    def where(c: _Crd) -> str:
+        return ctx.graph.node(c.source).ref or ctx.graph.node(c.source).display
+
+    hint = (f"rename one CRD, or disable one with `spec.crds.{second.name}.enabled: false` "
+            "in the Komposer")
+    if second.brought_by is not None:
+        return GraphError(
+            "duplicate-crd", f"CRD {second.name!r} is defined by two imports",
+            span=second.brought_by.span,
+            notes=[Note(f"also defined by {where(first)}", loc=first.loc.at_key()),
+                   Note(f"and by {where(second)}", loc=second.loc.at_key())],
+            hint=hint)
+    return GraphError("duplicate-crd", f"CRD {second.name!r} is defined twice",
+                      loc=second.loc.at_key(),
+                      notes=[Note(f"also defined by {where(first)}", loc=first.loc.at_key())],
+                      hint="each CRD name may be defined by one entry file only")
+
+
+def _override(ctx: _Ctx, crd: _Crd, patch: Any, loc: Loc) -> None:
+    def names(index: int, imp: MotifImport) -> set[str]:
+        return _motif_names(ctx, crd, index, imp)
+
+    applied = overrides.apply(crd.entry, patch, loc, names)
+    for err in applied.errors:
+        ctx.errors.add(err)
+    crd.entry = applied.entry
+    crd.origins.extend(applied.origins)
+    crd.overrides.append(loc)
+
+
+def _new_inline(ctx: _Ctx, crds: dict[str, _Crd], name: str, patch: Any, node_id: str,
+                doc: int, loc: Loc, via: tuple[str, ...], meta: Metadata) -> None:
+    if patch.api_types is None or patch.api_types.kind is None:
+        ctx.errors.add(InputError(
+            "incomplete-crd",
+            f"CRD {name!r} is not defined by any import, so this entry must be complete",
+            loc=loc.at_key(),
+            hint="add `apiTypes` with at least `kind`, or fix the name if it was meant to "
+                 "override an imported CRD" + _did_you_mean(name, crds)))
+        return
+    entry = CRDEntry.model_validate(patch.model_dump(by_alias=True, exclude_unset=True))
+    crds[name] = _Crd(name, entry, node_id, doc, loc, via, meta, origins=[((), loc)])
+
+
+def _did_you_mean(name: str, crds: dict[str, _Crd]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, sorted(crds), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _motif_names(ctx: _Ctx, crd: _Crd, index: int, imp: MotifImport) -> set[str]:
+    """Return the names a Komposer may use to address one of a CRD's Motif imports."""
+    names = {imp.motif}
+    edge = _motif_edge(ctx, crd, index)
+    if edge is not None:
+        node = ctx.graph.node(edge.dst)
+        if node.name:
+            names.add(node.name)
+    last = imp.motif.rsplit("/", 1)[-1]
+    for sep in ("@", ":"):
+        last = last.split(sep, 1)[0]
+    names.add(last.removesuffix(".yaml").removesuffix(".yml"))
+    return names
+
+
+def _motif_edge(ctx: _Ctx, crd: _Crd, index: int) -> ImportEdge | None:
+    for e in ctx.graph.imports_of(crd.source, "motif"):
+        if e.doc == crd.doc and e.crd == crd.name and e.index == index:
+            return e
+    return None
+
+
+def _finish(ctx: _Ctx, crds: dict[str, _Crd], layered: dict[str, blocks.Layered],
+            meta: Metadata | None, standalone: tuple[Loc, ...]) -> Resolved:
+    out: dict[str, CRDEntry] = {}
+    provenance = []
+    origins: dict[str, tuple[Origin, ...]] = {}
+    disabled = []
+    for name in sorted(crds):
+        crd = crds[name]
+        _stamp(ctx, crd, meta)
+        if not crd.entry.is_enabled:
+            disabled.append(name)
+            provenance.append(_provenance(ctx, crd, (), enabled=False))
+            continue
+        motifs: tuple[Any, ...] = ()
+        if crd.entry.imports:
+            result = expand.expand_crd(crd.name, crd.entry, _motif_sources(ctx, crd))
+            for err in result.errors:
+                ctx.errors.add(err)
+            crd.entry = result.entry
+            crd.origins.extend(result.origins)
+            motifs = result.uses
+        out[name] = crd.entry
+        provenance.append(_provenance(ctx, crd, motifs))
+        origins[name] = tuple(Origin(path=p, loc=loc) for p, loc in crd.origins)
+    katalog = Katalog.model_validate({
+        "apiVersion": "orkestra.orkspace.io/v1", "kind": "Katalog",
+        "metadata": (meta or Metadata(name="empty")).wire(),
+        "spec": {"crds": {}},
+        **{b: acc.value for b, acc in layered.items() if acc.value is not None},
+    })
+    katalog = katalog.model_copy(update={"spec": KatalogSpec.model_construct(crds=out)})
+    warnings = tuple(ctx.errors.warnings) + tuple(
+        _legacy_warning(loc, where) for loc, where in ctx.legacy)
+    return Resolved(katalog=katalog, provenance=tuple(provenance), origins=origins,
+                    disabled=tuple(disabled), standalone=standalone, warnings=warnings)
+
+
+def _legacy_warning(loc: Loc, where: str) -> Diagnostic:
+    return Diagnostic(
+        "legacy-shape", f"this file uses the legacy Orkestra shape (first at `{where}`)",
+        severity="warning", loc=loc,
+        hint="ork reads it and rewrites it to the canonical shape; see `ork template` for "
+             "the canonical form of this file")
+
+
+def _stamp(ctx: _Ctx, crd: _Crd, top: Metadata | None) -> None:
+    meta = crd.meta
+    version = meta.version or (top.version if top else None)
+    description = meta.description or (top.description if top else None)
+    updates: dict[str, Any] = {"katalog_name": meta.name,
+                               "katalog_namespace": meta.namespace or "default"}
+    if version:
+        updates["katalog_version"] = version
+    if description:
+        updates["katalog_description"] = description
+    crd.entry = crd.entry.model_copy(update=updates)
+    mloc = Loc(crd.source, crd.doc, ("metadata",))
+    crd.origins.extend([
+        (("katalogName",), mloc.child("name")),
+        (("katalogNamespace",), mloc.child("namespace")),
+        (("katalogVersion",), mloc.child("version")),
+        (("katalogDescription",), mloc.child("description")),
+    ])
+
+
+def _motif_sources(ctx: _Ctx, crd: _Crd) -> list[expand.MotifSource]:
+    out = []
+    for i, imp in enumerate(crd.entry.imports or ()):
+        edge = _motif_edge(ctx, crd, i)
+        if edge is None:
+            raise InternalError("internal-error",
+                                f"no fetched source for Motif import {imp.motif!r} of {crd.name}")
+        docs = [(d, m) for (n, d), m in _docs_of(ctx, edge.dst) if isinstance(m, Motif)]
+        d, motif = docs[0]
+        node = ctx.graph.node(edge.dst)
+        out.append(expand.MotifSource(
+            index=i, ref=imp.motif, node=edge.dst, doc=d, motif=motif,
+            version=node.version or (motif.metadata.version or ""),
+            import_loc=Loc(crd.source, crd.doc, ("spec", "crds", crd.name, "imports", i))))
+    return out
+
+
+def _provenance(ctx: _Ctx, crd: _Crd, motifs: tuple[Any, ...], *,
+                enabled: bool = True) -> CrdProvenance:
+    return CrdProvenance(
+        crd=crd.name, source=crd.source, loc=crd.loc, via=crd.via, katalog=crd.meta.name,
+        version=crd.meta.version or "", motifs=motifs, overrides=tuple(crd.overrides),
+        enabled=enabled)

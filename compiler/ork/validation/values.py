@@ -1,0 +1,76 @@
+"""Checks of single values: names, durations, workers, crdFile, the gateway."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..errors import Diagnostic, InputError, Loc, OrkError, PathPart
+from ..kinds import CRDEntry
+from ..resolved import Resolved
+
+Locate = Callable[[str, tuple[PathPart, ...]], Loc | None]
+
+RFC1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+GO_DURATION = re.compile(r"^(0|([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+)$")
+
+
+def check(resolved: Resolved, locate: Locate, *, for_bundle: bool) -> list[OrkError]:
+    """Return the value problems of every CRD of a resolved Katalog."""
+    errors: list[OrkError] = []
+    for name, crd in resolved.katalog.spec.crds.items():
+        errors.extend(_crd(name, crd, locate, for_bundle=for_bundle))
+    return errors
+
+
+def warnings(resolved: Resolved) -> list[Diagnostic]:
+    """Return value warnings: the gateway this version does not generate."""
+    gateway = resolved.katalog.gateway
+    if isinstance(gateway, dict) and gateway.get("enabled") is True:
+        return [Diagnostic(
+            "gateway-not-generated", "the Katalog enables the gateway, which ork does not "
+            "generate in this version", severity="warning",
+            hint="deploy the gateway with Orkestra's own tooling")]
+    return []
+
+
+def check_name(name: str, what: str, loc: Loc | None) -> OrkError | None:
+    """Return an invalid-name error unless ``name`` is an RFC 1123 label."""
+    if len(name) <= 63 and RFC1123_LABEL.match(name):
+        return None
+    fixed = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")[:63] or "name"
+    return InputError("invalid-name", f"{what} {name!r} is not a valid name", loc=loc,
+                      hint=f"use lowercase letters, digits and '-', at most 63 characters "
+                           f"(e.g. {fixed!r})")
+
+
+def _crd(name: str, crd: CRDEntry, locate: Locate, *, for_bundle: bool) -> list[OrkError]:
+    errors: list[OrkError] = []
+    bad = check_name(name, "CRD name", _key(locate(name, ())))
+    if bad:
+        errors.append(bad)
+    if crd.katalog_name:
+        bad = check_name(crd.katalog_name, "Katalog name", locate(name, ("katalogName",)))
+        if bad:
+            errors.append(bad)
+    rec = crd.operator_box.reconcile if crd.operator_box else None
+    if rec is not None and rec.workers is not None and not 1 <= rec.workers <= 50:
+        errors.append(InputError(
+            "workers-out-of-range", f"workers is {rec.workers}; it must be between 1 and 50",
+            loc=locate(name, ("operatorBox", "reconcile", "workers")),
+            hint="1 to 50 concurrent reconciles per CRD"))
+    if rec is not None and rec.resync is not None and not GO_DURATION.match(rec.resync):
+        errors.append(InputError(
+            "invalid-duration", f"resync {rec.resync!r} is not a duration",
+            loc=locate(name, ("operatorBox", "reconcile", "resync")),
+            hint="write a Go duration such as 30s, 1m, 1h30m"))
+    if for_bundle and crd.crd_file is not None:
+        errors.append(InputError(
+            "crdfile-in-bundle", "`crdFile` is a development shortcut and cannot go into a "
+            "bundle", loc=_key(locate(name, ("crdFile",))),
+            hint="apply the CRD manifest separately, and remove `crdFile` from the Katalog"))
+    return errors
+
+
+def _key(loc: Loc | None) -> Loc | None:
+    return loc.at_key() if loc is not None and loc.path else loc

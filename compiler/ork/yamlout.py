@@ -1,0 +1,175 @@
+"""The one YAML emitter: JSON-native values to block-style YAML, byte-for-byte stable.
+
+Written here rather than delegated to PyYAML so that bundle bytes cannot depend on which
+PyYAML or libyaml build a machine has. Style (bundle-and-lock.md): block style, two-space
+indent (sequences indented under their key), no line folding, multi-line strings as ``|``
+literals, and strings quoted (double quotes) only when YAML would otherwise read them as
+something else. A property test checks that PyYAML reads back exactly what was written.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
+# YAML 1.1 implicit types (PyYAML, Go yaml.v2) and 1.2 ones: such plain scalars are not
+# strings, so strings that look like them get quotes.
+_NOT_STRING = re.compile(
+    r"""^(?:
+      ~|null|Null|NULL
+    | y|Y|n|N|yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
+    | [-+]?0b[0-1_]+ | [-+]?0o?[0-7_]+ | [-+]?(?:0|[1-9][0-9_]*) | [-+]?0x[0-9a-fA-F_]+
+    | [-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+
+    | [-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)? | [-+]?[0-9][0-9_]*(?:[eE][-+]?[0-9]+)
+    | [-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+    | [-+]?\.(?:inf|Inf|INF) | \.(?:nan|NaN|NAN)
+    | [0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9].*)?
+    | <<|=
+    )$""",
+    re.VERBOSE,
+)
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
+
+
+def dump(value: Any) -> str:
+    """Return one YAML document (no ``---`` marker), ending in a newline."""
+    lines: list[str] = []
+    _node(value, 0, lines)
+    return "\n".join(lines) + "\n"
+
+
+def dump_all(documents: list[Any]) -> str:
+    """Return a YAML stream where every document starts with ``---``."""
+    return "".join("---\n" + dump(d) for d in documents)
+
+
+def _node(value: Any, indent: int, out: list[str]) -> None:
+    pad = " " * indent
+    if isinstance(value, dict) and value:
+        for key, item in value.items():
+            _entry(pad + _key(key) + ":", item, indent, out)
+    elif isinstance(value, list) and value:
+        for item in value:
+            _item(pad, item, indent, out)
+    else:
+        out.append(pad + _inline(value, indent))
+
+
+def _entry(head: str, value: Any, indent: int, out: list[str]) -> None:
+    if isinstance(value, dict | list) and value:
+        out.append(head)
+        _node(value, indent + 2, out)
+    elif isinstance(value, str) and _is_block(value):
+        out.append(head + " " + _block_header(value))
+        _block_body(value, indent + 2, out)
+    else:
+        out.append(head + " " + _inline(value, indent))
+
+
+def _item(pad: str, value: Any, indent: int, out: list[str]) -> None:
+    if (isinstance(value, dict) and value) or (isinstance(value, list) and value):
+        start = len(out)
+        _node(value, indent + 2, out)
+        out[start] = pad + "- " + out[start][indent + 2:]
+    elif isinstance(value, str) and _is_block(value):
+        out.append(pad + "- " + _block_header(value))
+        _block_body(value, indent + 2, out)
+    else:
+        out.append(pad + "- " + _inline(value, indent))
+
+
+def _inline(value: Any, indent: int) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _float(value)
+    if isinstance(value, str):
+        return _scalar(value)
+    if isinstance(value, dict):
+        return "{}"
+    if isinstance(value, list | tuple):
+        return "[]"
+    raise TypeError(f"cannot emit {type(value).__name__} as YAML")
+
+
+def _float(value: float) -> str:
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError("NaN and infinities are not emitted")
+    text = repr(value)
+    if "e" in text and "." not in text.split("e")[0]:
+        mantissa, exp = text.split("e")
+        text = f"{mantissa}.0e{exp}"
+    return text
+
+
+def _key(key: str) -> str:
+    if "\n" in key:
+        return _quoted(key)
+    return _scalar(key)
+
+
+def _scalar(text: str) -> str:
+    return text if _plain_ok(text) else _quoted(text)
+
+
+def _plain_ok(text: str) -> bool:
+    if not text or text[0] in " \t" or text[-1] in " \t:" or _UNPRINTABLE.search(text):
+        return False
+    if "\n" in text or "\r" in text or "\t" in text:
+        return False
+    first = text[0]
+    if first in _INDICATORS and not (first in "-?:" and len(text) > 1 and text[1] not in " \t"
+                                     and text[1] not in ",[]{}"):
+        return False
+    if ": " in text or " #" in text or text.startswith("---") or text.startswith("..."):
+        return False
+    return not _NOT_STRING.match(text)
+
+
+def _quoted(text: str) -> str:
+    out = []
+    for ch in text:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif _UNPRINTABLE.match(ch):
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _is_block(text: str) -> bool:
+    """Multi-line strings become literal blocks when every character can stand in one."""
+    if "\n" not in text or "\r" in text or _UNPRINTABLE.search(text):
+        return False
+    body = text.rstrip("\n")
+    if not body:
+        return False  # only newlines: a quoted string is clearer
+    return all(line == line.rstrip(" \t") or line.strip() for line in body.split("\n"))
+
+
+def _block_header(text: str) -> str:
+    trailing = len(text) - len(text.rstrip("\n"))
+    chomp = "-" if trailing == 0 else ("" if trailing == 1 else "+")
+    first = next(line for line in text.split("\n") if line.strip())
+    indicator = "2" if first[0] in " \t" else ""
+    return "|" + indicator + chomp
+
+
+def _block_body(text: str, indent: int, out: list[str]) -> None:
+    pad = " " * indent
+    lines = text.split("\n")
+    trailing = len(text) - len(text.rstrip("\n"))
+    body = lines[: len(lines) - trailing] if trailing else lines
+    out.extend(pad + line if line else "" for line in body)
+    out.extend("" for _ in range(max(trailing - 1, 0)))

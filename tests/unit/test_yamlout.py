@@ -1,0 +1,59 @@
+"""The YAML emitter: fixed style, and PyYAML reads back exactly what was written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ork.yamlout import dump, dump_all
+
+
+def test_block_style_with_indented_sequences() -> None:
+    assert dump({"a": {"b": [1, {"c": "d", "e": []}]}, "f": {}}) == (
+        "a:\n  b:\n    - 1\n    - c: d\n      e: []\nf: {}\n")
+
+
+def test_strings_are_quoted_only_when_yaml_would_read_another_type() -> None:
+    values = {"plain": "hello world", "bool": "yes", "int": "0x10", "float": "1e3",
+              "tilde": "~", "date": "2024-01-01", "template": "{{ .metadata.name }}",
+              "colon": "a: b", "empty": "", "dash": "-v", "star": "*x"}
+    out = dump(values)
+    assert "plain: hello world\n" in out
+    assert "dash: -v\n" in out
+    for key in ("bool", "int", "float", "tilde", "date", "template", "colon", "empty", "star"):
+        assert f'{key}: "' in out, key
+    assert yaml.safe_load(out) == values
+
+
+def test_multi_line_strings_are_literal_blocks_with_the_right_chomping() -> None:
+    out = dump({"a": "x\ny\n", "b": "x\ny", "c": "x\n\n", "d": "  indented\nz\n"})
+    assert out == ("a: |\n  x\n  y\nb: |-\n  x\n  y\nc: |+\n  x\n\nd: |2\n    indented\n  z\n")
+    assert yaml.safe_load(out) == {"a": "x\ny\n", "b": "x\ny", "c": "x\n\n",
+                                   "d": "  indented\nz\n"}
+
+
+def test_floats_always_read_back_as_floats() -> None:
+    out = dump({"a": 1e20, "b": 1.0, "c": -2.5e-7})
+    assert yaml.safe_load(out) == {"a": 1e20, "b": 1.0, "c": -2.5e-7}
+
+
+def test_streams_start_every_document_with_a_marker() -> None:
+    assert dump_all([{"a": 1}, {"b": 2}]) == "---\na: 1\n---\nb: 2\n"
+
+
+_scalars = st.one_of(st.none(), st.booleans(), st.integers(-(2**63), 2**63),
+                     st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=40))
+_values = st.recursive(
+    _scalars,
+    lambda children: st.one_of(st.lists(children, max_size=4),
+                               st.dictionaries(st.text(max_size=12), children, max_size=4)),
+    max_leaves=20)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_values)
+def test_round_trip_through_pyyaml(value: Any) -> None:
+    assert yaml.safe_load(dump(value)) == value
