@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import fsio, pipeline
+from . import fsio, lockfile, pipeline
 from .errors import Diagnostic, InputError, UsageError
+from .locking import Mode, check_locked, pins_for
 
 DEFAULT_ENTRIES = ("komposer.yaml", "katalog.yaml")
 
@@ -62,7 +63,13 @@ class BuildOptions:
     max_file_size: int = 8 * 1024 * 1024
     for_bundle: bool = True
     lock_path: Path | None = None
+    lock_mode: Mode = "default"
+    update: tuple[str, ...] = ()
     source_options: tuple[tuple[str, str], ...] = ()
+
+    def lock_file(self, project: Project) -> Path:
+        """Return where the lock lives: ``--lock PATH``, else next to the entry file."""
+        return self.lock_path or project.root / "ork.lock"
 
 
 @dataclass
@@ -83,19 +90,62 @@ def build(project: Project, options: BuildOptions, ctx: pipeline.Context, *,
     Raises:
         OrkError: any user error, with locations.
     """
-    lock_path = options.lock_path or project.root / "ork.lock"
-    lock_digest = None
-    if lock_path.is_file():
-        from .canonical import sha256
-
-        lock_digest = sha256(lock_path.read_bytes())
+    existing = read_lock(options.lock_file(project))
+    pins = pins_for(options.lock_mode, existing, options.update)
     req = pipeline.Request(
         root=project.root, entries=project.entries,
         allow_outside_root=options.allow_outside_root, max_file_size=options.max_file_size,
         namespace=options.namespace, workload_namespace=options.workload_namespace,
-        for_bundle=options.for_bundle, lock_digest=lock_digest,
+        for_bundle=options.for_bundle, pins=tuple(sorted(pins.items())),
+        locked=options.lock_mode == "locked",
+        fresh=options.lock_mode in ("fresh", "update"),
         source_options=options.source_options)
+    if options.lock_mode == "locked":
+        assert existing is not None  # pins_for raised lock-missing otherwise
+        fetched = pipeline.run(req, ctx, until="fetch")
+        check_locked(existing, lockfile.from_graph(fetched.graph),
+                     options.lock_file(project).name)
     return pipeline.run(req, ctx, until=until)
+
+
+def read_lock(path: Path) -> lockfile.Lock | None:
+    """Return the lock at ``path``, or None when there is no file.
+
+    Raises:
+        InputError: invalid-lock or unsupported-lock-version.
+    """
+    try:
+        data = path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError):
+        return None
+    return lockfile.loads(data, path.name)
+
+
+@dataclass
+class LockResult:
+    """``ork lock``: the lock before and after, its bytes, and whether it was written."""
+
+    before: lockfile.Lock | None
+    after: lockfile.Lock
+    data: bytes
+    wrote: bool = False
+
+
+def lock(project: Project, options: BuildOptions, ctx: pipeline.Context, *,
+         write: bool = True) -> LockResult:
+    """Resolve the sources (all of them, or ``options.update``) and write ork.lock.
+
+    Raises:
+        OrkError: any user error; the lock file is untouched then.
+    """
+    path = options.lock_file(project)
+    before = read_lock(path)
+    b = build(project, options, ctx, until="fetch")
+    after = lockfile.from_graph(b.graph)
+    result = LockResult(before, after, lockfile.dumps(after))
+    if write:
+        result.wrote = fsio.write_if_changed(path, result.data)
+    return result
 
 
 def generate_bundle(project: Project, options: BuildOptions, ctx: pipeline.Context, *,
@@ -111,9 +161,8 @@ def generate_bundle(project: Project, options: BuildOptions, ctx: pipeline.Conte
     _require_bundleable(b)
     if output is not None:
         result.wrote_bundle = fsio.write_if_changed(output, result.bundle)
-    if write_lock:
-        lock_path = options.lock_path or project.root / "ork.lock"
-        result.wrote_lock = fsio.write_if_changed(lock_path, result.lock)
+    if write_lock and options.lock_mode != "locked":
+        result.wrote_lock = fsio.write_if_changed(options.lock_file(project), result.lock)
     return result
 
 
@@ -180,3 +229,34 @@ def graph(project: Project, options: BuildOptions, ctx: pipeline.Context, *,
         return graphviz.crd_graph(b.resolved, fmt)
     b = build(project, options, ctx, until="merge")
     return graphviz.import_graph(b.graph, fmt)
+
+
+def plan(project: Project, options: BuildOptions, ctx: pipeline.Context, *, deployed: bytes,
+         deployed_name: str, show_secrets: bool = False) -> Any:
+    """Return the plan from a deployed bundle to what the working tree compiles to.
+
+    Raises:
+        OrkError: any user error in the working tree; invalid-bundle for the deployed one.
+    """
+    from .plan import compute, read_deployed
+
+    old = read_deployed(deployed, deployed_name)
+    b = build(project, options, ctx)
+    _require_bundleable(b)
+    new = read_deployed(b.bytes_of(b.bundle_digest), "bundle.yaml")
+    return compute(old, new, disabled=b.resolved.disabled, show_secrets=show_secrets,
+                   namespace=options.namespace)
+
+
+def why(project: Project, options: BuildOptions, ctx: pipeline.Context, query: str, *,
+        output: str = "text") -> str:
+    """Return where a CRD or a value of it came from, as text or JSON.
+
+    Raises:
+        OrkError: any user error; UsageError for an unknown CRD or path.
+    """
+    from . import why as why_
+
+    b = build(project, options, ctx, until="validate")
+    result = why_.answer(b.resolved, b.graph, b.locator(), query)
+    return why_.to_json(result) if output == "json" else why_.to_text(result)

@@ -10,6 +10,7 @@ import hashlib
 import json
 from typing import Any
 
+
 class _Strict(json.JSONEncoder):
     def default(self, o: Any) -> Any:
         raise TypeError(f"{type(o).__name__} is not JSON-native and cannot be hashed")

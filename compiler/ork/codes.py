@@ -20,7 +20,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "graph": (
         "import-cycle", "duplicate-crd", "duplicate-gvk", "unknown-dependency",
         "dependency-self", "dependency-disabled", "dependency-cycle", "enable-override",
-        "conflicting-block", "incomplete-crd",
+        "conflicting-block", "incomplete-crd", "wrong-import-kind",
     ),
     "values": (
         "invalid-duration", "workers-out-of-range", "invalid-regex", "invalid-operator",

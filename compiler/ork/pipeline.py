@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -64,16 +64,22 @@ class Request:
     namespace: str = "orkestra-system"
     workload_namespace: str | None = None
     for_bundle: bool = True
-    lock_digest: str | None = None  # digest of the lock bytes fetch pins from
+    pins: tuple[tuple[str, str], ...] = ()  # ref as written -> resolved ref, from ork.lock
+    locked: bool = False  # under --locked an unpinned ref is an error, never resolved
+    fresh: bool = False  # `ork lock`: resolve again, never reuse an earlier fetch
     source_options: tuple[tuple[str, str], ...] = ()  # registry settings that change fetch
+
+
+RemoteFactory = Callable[[Mapping[str, str], bool], "RemoteSources"]
 
 
 @dataclass
 class Context:
-    """Collaborators: the store, the remote sources (may be None), a reporter."""
+    """Collaborators: the store, a factory of remote sources (given the lock's pins and
+    whether the build is ``--locked``), and a reporter."""
 
     store: Store
-    remote: Callable[[], RemoteSources] | None = None
+    remote: RemoteFactory | None = None
     reporter: Reporter = field(default_factory=QuietReporter)
 
 
@@ -140,6 +146,8 @@ def run(req: Request, ctx: Context, *, until: str = "render") -> Build:
     build = _fetch(req, ctx)
     last = _last_build(ctx.store, req)
     record: dict[str, Any] = {"fetch": {"files": _trace_files(ctx.store, req)}}
+    if until == "fetch":
+        return _done(ctx, req, record, build)
     merge_key = _key("merge", [build.graph.semantic_digest()], {})
     build.resolved_digest = _cached(ctx, build, "merge", merge_key, last,
                                     {"graph": build.graph.semantic_digest()}, record,
@@ -173,14 +181,14 @@ def _key(stage: str, inputs: list[str], options: dict[str, Any]) -> str:
 def _fetch_key(req: Request) -> str:
     return _key("fetch", [], {
         "entries": list(req.entries), "allow_outside_root": req.allow_outside_root,
-        "max_file_size": req.max_file_size, "lock": req.lock_digest,
-        "sources": [list(kv) for kv in req.source_options]})
+        "max_file_size": req.max_file_size, "pins": [list(kv) for kv in req.pins],
+        "locked": req.locked, "sources": [list(kv) for kv in req.source_options]})
 
 
 def _fetch(req: Request, ctx: Context) -> Build:
     key = _fetch_key(req)
     last = _last_build(ctx.store, req)
-    hit = _trace_hit(ctx.store, req, key)
+    hit = None if req.fresh else _trace_hit(ctx.store, req, key)
     if hit is not None:
         ctx.reporter.stage("fetch", True, key, [])
         build = Build(ctx, hit["output"], warnings=_diags(hit.get("warnings")))
@@ -190,7 +198,7 @@ def _fetch(req: Request, ctx: Context) -> Build:
 
     result = fetch.run(fetch.FetchRequest(req.root, req.entries, req.allow_outside_root,
                                           req.max_file_size), ctx.store,
-                       ctx.remote() if ctx.remote else None)
+                       ctx.remote(dict(req.pins), req.locked) if ctx.remote else None)
     files = dict(result.local_files)
     changed = sorted(p for p in set(files) | set(before) if files.get(p) != before.get(p))
     ctx.reporter.stage("fetch", False, key, changed if last else [])

@@ -36,6 +36,7 @@ class MotifUse(Frozen):
     version: str
     bindings: tuple[Binding, ...] = ()
     items: tuple[Path, ...] = ()  # the resolved paths it contributed
+    inputs_at: tuple[tuple[Path, tuple[str, ...]], ...] = ()  # strings and the inputs they used
 
 
 class CrdProvenance(Frozen):

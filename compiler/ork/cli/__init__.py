@@ -34,22 +34,40 @@ def cli(settings: Settings, debug: bool, quiet: bool, no_color: bool) -> None:
     settings.no_color = settings.no_color or no_color
 
 
-def _register() -> None:
-    from . import build
+# One module per area; each exports COMMANDS. Importing them is cheap: every command
+# imports what it needs inside its own body.
+COMMAND_MODULES = ("build", "lock", "plan",)
 
-    for command in build.COMMANDS:
-        cli.add_command(command)
+
+def _register() -> None:
+    import importlib
+
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
+        for command in module.COMMANDS:
+            cli.add_command(command)
 
 
 _register()
 
 
+GLOBAL_FLAGS = ("--debug", "--quiet", "-q", "--no-color")
+
+
+def _hoist(args: list[str]) -> list[str]:
+    """Let the global flags follow the subcommand too (``ork lock -q``): move them first."""
+    if "--" in args:
+        return args
+    flags = [a for a in args if a in GLOBAL_FLAGS]
+    return flags + [a for a in args if a not in GLOBAL_FLAGS]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code."""
-    settings = Settings.from_environment(argv if argv is not None else sys.argv[1:])
+    args = _hoist(list(argv) if argv is not None else sys.argv[1:])
+    settings = Settings.from_environment(args)
     try:
-        rv = cli.main(args=list(argv) if argv is not None else None, prog_name="ork",
-                      standalone_mode=False, obj=settings)
+        rv = cli.main(args=args, prog_name="ork", standalone_mode=False, obj=settings)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.exceptions.Abort:

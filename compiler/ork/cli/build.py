@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
@@ -10,7 +9,8 @@ import click
 from .common import Settings, build_options, files_option, note, print_warnings
 
 
-def _project(settings: Settings, files: tuple[str, ...]) -> Any:
+def project_for(settings: Settings, files: tuple[str, ...]) -> Any:
+    """Return the project of the ``-f`` files (remembering its root for excerpts)."""
     from ..api import Project
 
     project = Project.from_files(files, settings.cwd)
@@ -18,10 +18,12 @@ def _project(settings: Settings, files: tuple[str, ...]) -> Any:
     return project
 
 
-def _options(settings: Settings, **kw: Any) -> Any:
+def options_for(settings: Settings, *, lock_path: str | None = None, **kw: Any) -> Any:
+    """Return build options; ``lock_path`` is relative to the working directory."""
     from ..api import BuildOptions
 
-    return BuildOptions(**kw)
+    lock = settings.cwd / lock_path if lock_path else None
+    return BuildOptions(lock_path=lock, **kw)
 
 
 def make_context(settings: Settings, *, explain: bool = False) -> Any:
@@ -61,6 +63,8 @@ def generate() -> None:
               help="Where to write the bundle; - for stdout.")
 @click.option("--lock", "lock_path", metavar="PATH", help="Lockfile path. Default: ork.lock "
               "next to the entry file.")
+@click.option("--locked", is_flag=True, help="Use exactly the pins of ork.lock: never resolve a "
+              "tag, never write the lock; exit 3 if it does not match the sources.")
 @click.option("-n", "--namespace", metavar="NS",
               help="Runtime namespace. Default: $ORK_NAMESPACE, else orkestra-system.")
 @click.option("-w", "--workload-namespace", metavar="NS", help="Also create this namespace.")
@@ -70,18 +74,17 @@ def generate() -> None:
 @build_options
 @click.pass_obj
 def bundle(settings: Settings, files: tuple[str, ...], output: str, lock_path: str | None,
-           namespace: str | None, workload_namespace: str | None, explain: bool, check: bool,
-           allow_outside_root: bool, max_file_size: int) -> None:
+           locked: bool, namespace: str | None, workload_namespace: str | None, explain: bool,
+           check: bool, allow_outside_root: bool, max_file_size: int) -> None:
     """Compile the entry files into bundle.yaml and ork.lock."""
     from .. import api
     from ..canonical import sha256, short
 
-    project = _project(settings, files)
+    project = project_for(settings, files)
     ns = namespace or settings.env.get("ORK_NAMESPACE") or "orkestra-system"
-    lock = Path(settings.cwd / lock_path) if lock_path else None
-    options = _options(settings, namespace=ns, workload_namespace=workload_namespace,
-                       allow_outside_root=allow_outside_root, max_file_size=max_file_size,
-                       lock_path=lock)
+    options = options_for(settings, namespace=ns, workload_namespace=workload_namespace,
+                          allow_outside_root=allow_outside_root, max_file_size=max_file_size,
+                          lock_path=lock_path, lock_mode="locked" if locked else "default")
     ctx = make_context(settings, explain=explain)
     if check:
         from .determinism import check_determinism
@@ -111,8 +114,8 @@ def validate(settings: Settings, files: tuple[str, ...], fmt: str, allow_outside
     from ..diagnostics import dumps_json
 
     settings.json_errors = fmt == "json"
-    project = _project(settings, files)
-    options = _options(settings, allow_outside_root=allow_outside_root,
+    project = project_for(settings, files)
+    options = options_for(settings, allow_outside_root=allow_outside_root,
                        max_file_size=max_file_size, for_bundle=False)
     warnings = api.validate(project, options, make_context(settings))
     if fmt == "json":
@@ -134,8 +137,8 @@ def template(settings: Settings, files: tuple[str, ...], crd: str | None, fmt: s
     """Print the resolved Katalog: imports merged, Motifs expanded."""
     from .. import api
 
-    project = _project(settings, files)
-    options = _options(settings, allow_outside_root=allow_outside_root,
+    project = project_for(settings, files)
+    options = options_for(settings, allow_outside_root=allow_outside_root,
                        max_file_size=max_file_size, for_bundle=False)
     text = api.template(project, options, make_context(settings), crd=crd, output=fmt)
     click.echo(text, nl=False)
@@ -153,8 +156,8 @@ def graph(settings: Settings, files: tuple[str, ...], fmt: str, crds: bool,
     """Print the import graph (or the CRD dependency graph)."""
     from .. import api
 
-    project = _project(settings, files)
-    options = _options(settings, allow_outside_root=allow_outside_root,
+    project = project_for(settings, files)
+    options = options_for(settings, allow_outside_root=allow_outside_root,
                        max_file_size=max_file_size, for_bundle=False)
     click.echo(api.graph(project, options, make_context(settings), fmt=fmt, crds=crds),
                nl=False)

@@ -29,7 +29,7 @@ _PHASE = {"onCreate": ("operatorBox", "reconcile", "onCreate"),
           "onReconcile": ("operatorBox", "reconcile", "onReconcile")}
 
 
-@dataclass(frozen=True)
+@dataclass
 class MotifSource:
     """One Motif import of a CRD, with the fetched Motif."""
 
@@ -40,6 +40,23 @@ class MotifSource:
     motif: Motif
     version: str
     import_loc: Loc
+    overridden: dict[str, Loc] = field(default_factory=dict)  # input -> Komposer override
+
+
+@dataclass
+class _Ctx:
+    """One import being expanded: its input values, and what each placed string used."""
+
+    values: dict[str, templates.Binding]
+    typed: set[str]
+    out: Expanded
+    used: list[tuple[Path, tuple[str, ...]]] = field(default_factory=list)
+    placed: list[tuple[Path, tuple[str, ...]]] = field(default_factory=list)
+
+    def place(self, at: Path) -> None:
+        """Record the strings substituted since the last item, now that it sits at ``at``."""
+        self.placed.extend(((*at, *rel), names) for rel, names in self.used)
+        self.used.clear()
 
 
 @dataclass
@@ -65,11 +82,12 @@ def expand_crd(name: str, entry: CRDEntry, motifs: list[MotifSource]) -> Expande
             continue
         values = {b.input: templates.Binding(b.value, _is_template(b.value)) for b in bindings}
         typed = {i.name for i in src.motif.inputs if i.type in ("integer", "number", "boolean")}
-        motif_loc = Loc(src.node, src.doc)
-        items = _append(data, src, values, typed, motif_loc, out)
+        ctx = _Ctx(values, typed, out)
+        items = _append(data, src, Loc(src.node, src.doc), ctx)
         uses.append(MotifUse(index=src.index, ref=src.ref, source=src.node,
                              name=src.motif.metadata.name, version=src.version,
-                             bindings=tuple(bindings), items=tuple(items)))
+                             bindings=tuple(bindings), items=tuple(items),
+                             inputs_at=tuple(ctx.placed)))
     _check_duplicates(data, out)
     try:
         out.entry = CRDEntry.model_validate(data)
@@ -116,9 +134,10 @@ def _bind(src: MotifSource, given: dict[str, Any], out: Expanded) -> list[Bindin
             value = given[inp.name]
             if isinstance(value, str) and default != "" and templates.is_single_action(value):
                 value = templates.with_default(value, default)
-            value = _typed(inp.type, value, inp.name, with_loc.child(inp.name), out)
-            out_bindings.append(Binding(input=inp.name, value=value, how="with",
-                                        loc=with_loc.child(inp.name)))
+            loc = src.overridden.get(inp.name) or with_loc.child(inp.name)
+            value = _typed(inp.type, value, inp.name, loc, out)
+            how = "override" if inp.name in src.overridden else "with"
+            out_bindings.append(Binding(input=inp.name, value=value, how=how, loc=loc))
         else:
             loc = Loc(src.node, src.doc, ("inputs", _input_index(src.motif, inp.name),
                                           "default"))
@@ -146,8 +165,7 @@ def _typed(kind: str | None, value: Any, name: str, loc: Loc, out: Expanded) -> 
     return value
 
 
-def _append(data: dict[str, Any], src: MotifSource, values: dict[str, templates.Binding],
-            typed: set[str], motif_loc: Loc, out: Expanded) -> list[Path]:
+def _append(data: dict[str, Any], src: MotifSource, motif_loc: Loc, ctx: _Ctx) -> list[Path]:
     """Substitute the Motif's parts and append them into the CRD data; return item paths."""
     items: list[Path] = []
     motif = src.motif.wire()
@@ -156,57 +174,56 @@ def _append(data: dict[str, Any], src: MotifSource, values: dict[str, templates.
     for phase, block, base in (("onReconcile", resources, ("resources",)),
                                ("onCreate", on_create, ("resources", "onCreate"))):
         if block:
-            items += _append_block(data, phase, block, base, values, typed, motif_loc, out)
+            items += _append_block(data, phase, block, motif_loc.child(*base), ctx)
     fields = (motif.get("status") or {}).get("fields") or []
     for j, f in enumerate(fields):
-        sub = _subst_tree(f, values, typed, motif_loc.child("status", "fields", j), out)
-        kept = _static_gate(sub, f, motif_loc.child("status", "fields", j), out)
-        if kept is None:
-            continue
-        target = _list_at(data, ("operatorBox", "emit", "status", "fields"))
-        path: Path = ("operatorBox", "emit", "status", "fields", len(target))
-        target.append(kept)
-        out.origins.append((path, motif_loc.child("status", "fields", j)))
-        items.append(path)
+        floc = motif_loc.child("status", "fields", j)
+        kept = _static_gate(_subst_tree(f, (), floc, ctx), f, floc, ctx.out)
+        if kept is not None:
+            items.append(_place(data, ("operatorBox", "emit", "status", "fields"), kept, floc,
+                                ctx))
+        ctx.used.clear()
     for kind in ("validation", "mutation"):
         rules = ((motif.get("admission") or {}).get(kind) or {}).get("rules") or []
         for j, rule in enumerate(rules):
             rloc = motif_loc.child("admission", kind, "rules", j)
-            sub = _subst_tree(rule, values, typed, rloc, out)
-            target = _list_at(data, ("admission", kind, "rules"))
-            path = ("admission", kind, "rules", len(target))
-            target.append(sub)
-            out.origins.append((path, rloc))
-            items.append(path)
+            items.append(_place(data, ("admission", kind, "rules"),
+                                _subst_tree(rule, (), rloc, ctx), rloc, ctx))
     return items
 
 
-def _append_block(data: dict[str, Any], phase: str, block: dict[str, Any], base: Path,
-                  values: dict[str, templates.Binding], typed: set[str], motif_loc: Loc,
-                  out: Expanded) -> list[Path]:
+def _place(data: dict[str, Any], at: Path, item: Any, loc: Loc, ctx: _Ctx) -> Path:
+    """Append one substituted item to the list at ``at``; record where it went."""
+    target = _list_at(data, at)
+    path: Path = (*at, len(target))
+    target.append(item)
+    ctx.out.origins.append((path, loc))
+    ctx.place(path)
+    return path
+
+
+def _append_block(data: dict[str, Any], phase: str, block: dict[str, Any], loc: Loc,
+                  ctx: _Ctx) -> list[Path]:
     gate = {k: block.pop(k) for k in ("when", "or") if k in block}
-    gate = _subst_tree(gate, values, typed, motif_loc.child(*base), out)
-    kept_gate = _static_gate(gate, gate, motif_loc.child(*base), out)
+    gate = _subst_tree(gate, (), loc, ctx)
+    ctx.used.clear()
+    kept_gate = _static_gate(gate, gate, loc, ctx.out)
     if kept_gate is None:
         return []  # the whole block is statically off
     items: list[Path] = []
     for group in GROUPS:
         for j, item in enumerate(block.get(group) or []):
-            iloc = motif_loc.child(*base, group, j)
-            sub = _subst_tree(item, values, typed, iloc, out)
-            kept = _static_gate(sub, item, iloc, out)
+            iloc = loc.child(group, j)
+            kept = _static_gate(_subst_tree(item, (), iloc, ctx), item, iloc, ctx.out)
             if kept is None:
+                ctx.used.clear()
                 continue
-            kept = _push_gate(kept, kept_gate, iloc, out)
-            target = _list_at(data, (*_PHASE[phase], group))
-            path: Path = (*_PHASE[phase], group, len(target))
-            target.append(kept)
-            out.origins.append((path, iloc))
-            items.append(path)
+            kept = _push_gate(kept, kept_gate, iloc, ctx.out)
+            items.append(_place(data, (*_PHASE[phase], group), kept, iloc, ctx))
     for group in sorted(k for k in block if k not in GROUPS):
         target = _list_at(data, (*_PHASE[phase], group))
-        target.extend(_subst_tree(block[group], values, typed, motif_loc.child(*base, group),
-                                  out))
+        target.extend(_subst_tree(block[group], (), loc.child(group), ctx))
+        ctx.used.clear()
     return items
 
 
@@ -228,23 +245,26 @@ def _push_gate(item: dict[str, Any], gate: dict[str, Any], loc: Loc,
     return item
 
 
-def _subst_tree(value: Any, values: dict[str, templates.Binding], typed: set[str], loc: Loc,
-                out: Expanded) -> Any:
+def _subst_tree(value: Any, rel: Path, loc: Loc, ctx: _Ctx) -> Any:
+    """Substitute the inputs into every string of a Motif subtree."""
     if isinstance(value, str):
         if not templates.has_actions(value):
             return value
+        names = templates.input_names(value)
+        if names:
+            ctx.used.append((rel, tuple(sorted(names))))
         try:
-            result = templates.substitute(value, values)
+            result = templates.substitute(value, ctx.values)
         except TemplateError as err:
-            out.errors.append(_located(err, loc))
+            ctx.out.errors.append(_located(err, loc))
             return value
-        if not isinstance(result, str) and not _single_typed_input(value, typed):
+        if not isinstance(result, str) and not _single_typed_input(value, ctx.typed):
             return templates.format_value(result)
         return result
     if isinstance(value, dict):
-        return {k: _subst_tree(v, values, typed, loc.child(k), out) for k, v in value.items()}
+        return {k: _subst_tree(v, (*rel, k), loc.child(k), ctx) for k, v in value.items()}
     if isinstance(value, list):
-        return [_subst_tree(v, values, typed, loc.child(i), out) for i, v in enumerate(value)]
+        return [_subst_tree(v, (*rel, i), loc.child(i), ctx) for i, v in enumerate(value)]
     return value
 
 

@@ -355,10 +355,12 @@ def _motif_sources(ctx: _Ctx, crd: _Crd) -> list[expand.MotifSource]:
         docs = [(d, m) for (n, d), m in _docs_of(ctx, edge.dst) if isinstance(m, Motif)]
         d, motif = docs[0]
         node = ctx.graph.node(edge.dst)
+        overridden = {str(p[3]): loc for p, loc in crd.origins
+                      if len(p) == 4 and p[:3] == ("imports", i, "with")}
         out.append(expand.MotifSource(
             index=i, ref=imp.motif, node=edge.dst, doc=d, motif=motif,
             version=node.version or (motif.metadata.version or ""),
-            import_loc=Loc(crd.source, crd.doc, ("spec", "crds", crd.name, "imports", i))))
+            import_loc=crd.loc.child("imports", i), overridden=overridden))
     return out
 
 

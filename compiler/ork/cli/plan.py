@@ -1,0 +1,75 @@
+"""``ork plan`` and ``ork why``: what changes at the next restart, and where values came from."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .build import make_context, options_for, project_for
+from .common import Settings, build_options, files_option
+
+
+@click.command()
+@files_option
+@click.option("--bundle", "deployed", required=True, metavar="PATH",
+              help="The deployed bundle, a bare ConfigMap, or - for stdin.")
+@click.option("--output", "fmt", type=click.Choice(["text", "json", "markdown"]),
+              default="text", show_default=True)
+@click.option("--detailed-exitcode", is_flag=True,
+              help="Exit 0 with no changes, 2 with changes (errors keep their codes).")
+@click.option("--locked", is_flag=True, help="Plan exactly what a --locked CI build makes.")
+@click.option("--show-secrets", is_flag=True, help="Show values of secrets (masked otherwise).")
+@click.option("-n", "--namespace", metavar="NS", help="Runtime namespace of the new bundle.")
+@click.option("--lock", "lock_path", metavar="PATH", help="Lockfile path.")
+@build_options
+@click.pass_obj
+def plan(settings: Settings, files: tuple[str, ...], deployed: str, fmt: str,
+         detailed_exitcode: bool, locked: bool, show_secrets: bool, namespace: str | None,
+         lock_path: str | None, allow_outside_root: bool, max_file_size: int) -> int:
+    """Show what the reconciler will do differently after the next restart."""
+    from .. import api, planrender
+    from ..errors import InputError
+
+    if deployed == "-":
+        data, name = sys.stdin.buffer.read(), "stdin"
+    else:
+        try:
+            data, name = (settings.cwd / deployed).read_bytes(), deployed
+        except OSError as exc:
+            raise InputError("file-not-found", f"{deployed}: {exc.strerror}",
+                             hint="pass the bundle that is deployed now") from exc
+    project = project_for(settings, files)
+    ns = namespace or settings.env.get("ORK_NAMESPACE") or "orkestra-system"
+    options = options_for(settings, namespace=ns, lock_path=lock_path,
+                          allow_outside_root=allow_outside_root, max_file_size=max_file_size,
+                          lock_mode="locked" if locked else "default")
+    result = api.plan(project, options, make_context(settings), deployed=data,
+                      deployed_name=name, show_secrets=show_secrets)
+    render = {"text": planrender.to_text, "json": planrender.to_json,
+              "markdown": planrender.to_markdown}[fmt]
+    click.echo(render(result), nl=False)
+    if detailed_exitcode and result.has_changes:
+        return 2
+    return 0
+
+
+@click.command()
+@files_option
+@click.argument("query", metavar="CRD[.PATH]")
+@click.option("--output", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@build_options
+@click.pass_obj
+def why(settings: Settings, files: tuple[str, ...], query: str, fmt: str,
+        allow_outside_root: bool, max_file_size: int) -> None:
+    """Print a value of the resolved Katalog, where it was written, and why."""
+    from .. import api
+
+    project = project_for(settings, files)
+    options = options_for(settings, allow_outside_root=allow_outside_root,
+                          max_file_size=max_file_size, for_bundle=False)
+    click.echo(api.why(project, options, make_context(settings), query, output=fmt), nl=False)
+
+
+COMMANDS = (plan, why)
