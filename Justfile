@@ -32,6 +32,10 @@ golden:
     ORK_UPDATE_GOLDEN=1 {{python}} -m pytest tests/golden -q
     git status --short fixtures
 
+# Regenerate the CLI reference in README.md from the click commands
+docs:
+    {{python}} scripts/cli-reference
+
 # Benchmarks: writes docs/benchmarks.md
 bench:
     {{python}} bench/run.py
