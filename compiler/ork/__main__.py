@@ -1,5 +1,5 @@
 """``python -m ork``."""
 
-from .cli import main
+from .entry import main
 
 raise SystemExit(main())

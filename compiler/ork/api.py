@@ -79,6 +79,8 @@ class BundleResult:
     bundle: bytes
     lock: bytes
     warnings: list[Diagnostic] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)
+    digests: tuple[str, str] = ("", "")
     wrote_bundle: bool = False
     wrote_lock: bool = False
 
@@ -157,7 +159,8 @@ def generate_bundle(project: Project, options: BuildOptions, ctx: pipeline.Conte
     """
     b = build(project, options, ctx)
     result = BundleResult(b.bytes_of(b.bundle_digest), b.bytes_of(b.lock_digest),
-                          list(b.warnings))
+                          list(b.warnings), dict(b.files),
+                          (b.bundle_digest or "", b.lock_digest or ""))
     _require_bundleable(b)
     if output is not None:
         result.wrote_bundle = fsio.write_if_changed(output, result.bundle)

@@ -94,6 +94,7 @@ class Build:
     bundle_digest: str | None = None
     lock_digest: str | None = None
     warnings: list[Diagnostic] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)  # local files fetch read -> digest
     _graph: Any = None
     _resolved: Any = None
 
@@ -191,8 +192,8 @@ def _fetch(req: Request, ctx: Context) -> Build:
     hit = None if req.fresh else _trace_hit(ctx.store, req, key)
     if hit is not None:
         ctx.reporter.stage("fetch", True, key, [])
-        build = Build(ctx, hit["output"], warnings=_diags(hit.get("warnings")))
-        return build
+        return Build(ctx, hit["output"], warnings=diagnostics_from_json(hit.get("warnings")),
+                     files=dict(hit["files"]))
     before = (last or {}).get("fetch", {}).get("files", {})
     from .stages import fetch
 
@@ -206,7 +207,7 @@ def _fetch(req: Request, ctx: Context) -> Build:
     trace = {"files": files, "output": graph_digest,
              "warnings": [_diag_json(d) for d in result.warnings]}
     ctx.store.set_key("traces", key, json.dumps(trace, sort_keys=True))
-    build = Build(ctx, graph_digest, warnings=list(result.warnings))
+    build = Build(ctx, graph_digest, warnings=list(result.warnings), files=files)
     build._graph = result.graph
     return build
 
@@ -242,7 +243,7 @@ def _cached(ctx: Context, build: Build, stage: str, key: str, last: dict[str, An
         entry = json.loads(stored)
         if ctx.store.has(entry["output"]):
             ctx.reporter.stage(stage, True, key, [])
-            build.warnings.extend(_diags(entry.get("warnings")))
+            build.warnings.extend(diagnostics_from_json(entry.get("warnings")))
             return str(entry["output"])
     prev = (last or {}).get(stage, {}).get("inputs", {})
     changed = sorted(k for k in inputs if prev.get(k) != inputs[k]) if last else []
@@ -340,8 +341,8 @@ def _diag_json(d: Diagnostic) -> dict[str, Any]:
     return to_json([d])[0]
 
 
-def _diags(data: Any) -> list[Diagnostic]:
-    """Rebuild diagnostics stored as JSON (spans already resolved)."""
+def diagnostics_from_json(data: Any) -> list[Diagnostic]:
+    """Return diagnostics rebuilt from diagnostics stored as JSON (spans already resolved)."""
     from .errors import Note, Span
 
     out = []

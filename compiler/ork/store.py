@@ -42,7 +42,7 @@ class Store:
         digest = sha256(data)
         path = self._object_path(digest)
         if not path.exists():
-            _write_atomic(path, data)
+            write_atomic(path, data)
         return digest
 
     def put_json(self, value: Any) -> str:
@@ -75,7 +75,7 @@ class Store:
 
     def set_key(self, namespace: str, key: str, value: str) -> None:
         """Record a small named value (a stage key's output digest, a build record)."""
-        _write_atomic(self._key_path(namespace, key), value.encode("utf-8"))
+        write_atomic(self._key_path(namespace, key), value.encode("utf-8"))
 
     def get_key(self, namespace: str, key: str) -> str | None:
         """Return a value recorded with :meth:`set_key`, or None."""
@@ -89,7 +89,7 @@ class Store:
         return self.root / namespace / hexd[:2] / hexd
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:

@@ -99,6 +99,16 @@ def bundle(settings: Settings, files: tuple[str, ...], output: str, lock_path: s
         return
     state = "wrote" if result.wrote_bundle else "unchanged"
     note(settings, f"{state} {output} ({short(sha256(result.bundle))})")
+    _remember(settings, result)
+
+
+def _remember(settings: Settings, result: Any) -> None:
+    """Let the same build, run again, be answered by the fast path (ork.fastpath)."""
+    from .. import fastpath
+    from ..diagnostics import to_json
+
+    fastpath.record(settings.argv, settings.env, str(settings.cwd), result.files,
+                    result.digests[0], result.digests[1], to_json(result.warnings))
 
 
 @click.command()

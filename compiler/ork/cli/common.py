@@ -25,6 +25,7 @@ class Settings:
 
     env: dict[str, str]
     cwd: Path
+    argv: tuple[str, ...] = ()
     debug: bool = False
     quiet: bool = False
     no_color: bool = False
@@ -35,7 +36,8 @@ class Settings:
     @classmethod
     def from_environment(cls, argv: Sequence[str]) -> Settings:
         """Return settings from ``os.environ`` and the raw arguments."""
-        return cls(env=dict(os.environ), cwd=Path.cwd(), debug="--debug" in argv)
+        return cls(env=dict(os.environ), cwd=Path.cwd(), argv=tuple(argv),
+                   debug="--debug" in argv)
 
     @property
     def color(self) -> bool:

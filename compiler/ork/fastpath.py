@@ -1,0 +1,224 @@
+"""The warm no-op ``ork generate bundle``: answer from the cache without importing the compiler.
+
+A CI step or a developer re-running a build that changed nothing should pay for Python's
+start-up and for hashing the inputs, not for importing click, pydantic and PyYAML. After
+every successful build, :func:`record` stores (under a key made of the options, the entry
+files, the lock's bytes and the registry settings) the digest of every local file the
+build read and the digests of its outputs. :func:`try_generate` recomputes that key,
+re-hashes the files, and when all of them match writes (or leaves alone) the stored
+outputs. Anything it does not handle — other flags, a missing record, one changed byte —
+returns None and the full CLI runs, so this path can only be faster, never different.
+
+Only the standard library is imported here, and no module of ork that needs more.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from . import __version__
+
+_VALUE_FLAGS = {"-f": "file", "--file": "file", "-o": "output", "--output": "output",
+                "--lock": "lock", "-n": "namespace", "--namespace": "namespace",
+                "-w": "workload", "--workload-namespace": "workload",
+                "--max-file-size": "max_file_size"}
+_BOOL_FLAGS = {"--locked": "locked", "--allow-outside-root": "allow_outside_root"}
+_GLOBAL_FLAGS = {"-q": "quiet", "--quiet": "quiet", "--no-color": "no_color",
+                 "--debug": "debug"}
+_SOURCE_ENV = ("ORK_REGISTRY", "ORK_MOTIFS_REGISTRY", "ORK_INSECURE_REGISTRIES")
+DEFAULT_ENTRIES = ("komposer.yaml", "katalog.yaml")
+
+
+def _sha256(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def parse(argv: Sequence[str]) -> dict[str, Any] | None:
+    """Return the options of a plain ``generate bundle`` invocation, or None."""
+    opts: dict[str, Any] = {"file": [], "output": "bundle.yaml", "lock": None,
+                            "namespace": None, "workload": None, "max_file_size": None,
+                            "locked": False, "allow_outside_root": False, "quiet": False,
+                            "no_color": False, "debug": False}
+    rest = []
+    for arg in argv:
+        if arg in _GLOBAL_FLAGS:
+            opts[_GLOBAL_FLAGS[arg]] = True
+        else:
+            rest.append(arg)
+    if rest[:2] != ["generate", "bundle"]:
+        return None
+    args = rest[2:]
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in _BOOL_FLAGS:
+            opts[_BOOL_FLAGS[arg]] = True
+        elif arg in _VALUE_FLAGS and i + 1 < len(args):
+            i += 1
+            name = _VALUE_FLAGS[arg]
+            if name == "file":
+                opts["file"].append(args[i])
+            else:
+                opts[name] = args[i]
+        else:
+            return None  # --explain, --check, --offline, --flag=value, …: the full CLI
+        i += 1
+    return opts
+
+
+def project(files: Sequence[str], cwd: str) -> tuple[str, list[str]] | None:
+    """Return (root, entries relative to it) as ``ork.api.Project.from_files`` would."""
+    if not files:
+        found = [n for n in DEFAULT_ENTRIES if os.path.isfile(os.path.join(cwd, n))]
+        if not found:
+            return None
+        files = found[:1]
+    paths = [os.path.normpath(os.path.join(cwd, f)) for f in files]
+    if not all(os.path.isfile(p) for p in paths):
+        return None
+    root = os.path.dirname(paths[0])
+    return root, [os.path.relpath(p, root).replace(os.sep, "/") for p in paths]
+
+
+def key(opts: Mapping[str, Any], entries: Sequence[str], lock_bytes: bytes,
+        env: Mapping[str, str]) -> str:
+    """Return the fast-path key of a build: everything that decides its outputs."""
+    ns = opts["namespace"] or env.get("ORK_NAMESPACE") or "orkestra-system"
+    data = {"v": __version__, "entries": list(entries), "namespace": ns,
+            "workload": opts["workload"], "locked": bool(opts["locked"]),
+            "allow_outside_root": bool(opts["allow_outside_root"]),
+            "max_file_size": str(opts["max_file_size"] or 8 * 1024 * 1024),
+            "lock": _sha256(lock_bytes), "env": {k: env.get(k, "") for k in _SOURCE_ENV}}
+    return _sha256(json.dumps(data, sort_keys=True, separators=(",", ":")).encode())
+
+
+def cache_dir(env: Mapping[str, str]) -> str:
+    """Return the cache directory, as the CLI resolves it."""
+    if env.get("ORK_CACHE_DIR"):
+        return env["ORK_CACHE_DIR"]
+    if env.get("XDG_CACHE_HOME"):
+        return os.path.join(env["XDG_CACHE_HOME"], "ork")
+    return os.path.join(os.path.expanduser("~"), ".cache", "ork")
+
+
+def _record_path(cache: str, key_: str) -> str:
+    hexd = key_.split(":", 1)[1]
+    return os.path.join(cache, "fast", hexd[:2], hexd)
+
+
+def _object(cache: str, digest: str) -> bytes | None:
+    hexd = digest.split(":", 1)[1]
+    try:
+        with open(os.path.join(cache, "objects", "sha256", hexd[:2], hexd), "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    return data if _sha256(data) == digest else None
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None
+
+
+def try_generate(argv: Sequence[str], env: Mapping[str, str] | None = None,
+                 cwd: str | None = None) -> int | None:
+    """Serve a warm no-op build from the cache; None means "run the full CLI"."""
+    env = os.environ if env is None else env
+    cwd = cwd or os.getcwd()
+    opts = parse(argv)
+    if opts is None:
+        return None
+    found = project(opts["file"], cwd)
+    if found is None:
+        return None
+    root, entries = found
+    lock_path = os.path.join(cwd, opts["lock"]) if opts["lock"] else os.path.join(root,
+                                                                                  "ork.lock")
+    lock_bytes = _read(lock_path)
+    if lock_bytes is None:
+        return None
+    cache = cache_dir(env)
+    raw = _read(_record_path(cache, key(opts, entries, lock_bytes, env)))
+    if raw is None:
+        return None
+    try:
+        rec = json.loads(raw)
+        for rel, digest in rec["files"].items():
+            data = _read(os.path.join(root, rel))
+            if data is None or _sha256(data) != digest:
+                return None
+        bundle = _object(cache, rec["bundle"])
+        if bundle is None or _object(cache, rec["lock"]) != lock_bytes:
+            return None
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return _finish(opts, cwd, root, bundle, rec.get("warnings") or [], env)
+
+
+def _finish(opts: Mapping[str, Any], cwd: str, root: str, bundle: bytes, warnings: list[Any],
+            env: Mapping[str, str]) -> int:
+    if warnings and not opts["quiet"]:
+        _print_warnings(warnings, opts, env, root)
+    if opts["output"] == "-":
+        sys.stdout.write(bundle.decode("utf-8"))
+        sys.stdout.flush()
+        return 0
+    target = os.path.join(cwd, opts["output"])
+    state = "unchanged"
+    if _read(target) != bundle:
+        from pathlib import Path
+
+        from .fsio import write_if_changed
+
+        write_if_changed(Path(target), bundle)
+        state = "wrote"
+    if not opts["quiet"]:
+        sys.stderr.write(f"{state} {opts['output']} ({_sha256(bundle)[7:19]})\n")
+    return 0
+
+
+def _print_warnings(warnings: list[Any], opts: Mapping[str, Any], env: Mapping[str, str],
+                    root: str) -> None:
+    from .diagnostics import render_text
+    from .pipeline import diagnostics_from_json
+
+    def source(path: str) -> str | None:
+        data = _read(os.path.join(root, path))
+        return data.decode("utf-8-sig", "replace") if data is not None else None
+
+    color = not opts["no_color"] and "NO_COLOR" not in env and sys.stderr.isatty()
+    sys.stderr.write(render_text(diagnostics_from_json(warnings), source, color=color))
+
+
+def record(argv: Sequence[str], env: Mapping[str, str], cwd: str, files: Mapping[str, str],
+           bundle: str, lock: str, warnings: list[Any]) -> None:
+    """Remember a successful build so that the same build again is served fast."""
+    opts = parse(argv)
+    if opts is None:
+        return
+    found = project(opts["file"], cwd)
+    if found is None:
+        return
+    root, entries = found
+    lock_path = os.path.join(cwd, opts["lock"]) if opts["lock"] else os.path.join(root,
+                                                                                  "ork.lock")
+    lock_bytes = _read(lock_path)
+    if lock_bytes is None:
+        return
+    path = _record_path(cache_dir(env), key(opts, entries, lock_bytes, env))
+    body = json.dumps({"files": dict(files), "bundle": bundle, "lock": lock,
+                       "warnings": warnings}, sort_keys=True).encode()
+    from pathlib import Path
+
+    from .store import write_atomic
+
+    write_atomic(Path(path), body)
