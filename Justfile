@@ -4,7 +4,7 @@ set shell := ["bash", "-euo", "pipefail", "-c"]
 python := if path_exists(".venv/bin/python") == "true" { ".venv/bin/python" } else { "python3" }
 
 default:
-    @just --list
+    @{{just_executable()}} --list
 
 # Create .venv with ork and its development tools, and install the local OCI registry
 setup:
@@ -24,7 +24,7 @@ lint:
 # Everything CI runs: the registry for the integration tests, lint, the whole suite
 check:
     scripts/ensure-registry
-    just lint
+    {{just_executable()}} lint
     {{python}} -m pytest -q
 
 # Regenerate golden files on purpose; read the diff before committing
