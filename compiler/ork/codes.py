@@ -32,7 +32,8 @@ CODES: dict[str, tuple[str, ...]] = {
     ),
     "templates": (
         "template-syntax", "unknown-function", "unsupported-template-syntax",
-        "inputs-outside-motif", "nondeterministic-at-build",
+        "inputs-outside-motif", "nondeterministic-at-build", "wrong-argument-count",
+        "template-execution",
     ),
     "sources": (
         "not-found", "digest-mismatch", "registry-auth", "registry-unavailable", "offline-miss",

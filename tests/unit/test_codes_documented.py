@@ -8,7 +8,8 @@ from pathlib import Path
 from ork.codes import ALL_CODES, WARNINGS
 
 REPO = Path(__file__).resolve().parents[2]
-RAISED = re.compile(r'(?:Error|Diagnostic|Problem|_?problem)\(\s*"([a-z][a-z0-9]*(?:-[a-z0-9]+)+)"')
+RAISED = re.compile(r'(?:Error|Diagnostic|Problem|_?problem|problem_at\(\s*\w+,)'
+                    r'\(?\s*"([a-z][a-z0-9]*(?:-[a-z0-9]+)+)"')
 
 
 def raised_codes() -> set[str]:

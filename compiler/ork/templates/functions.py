@@ -1,0 +1,370 @@
+"""The function table of templates.md: Go's builtins, sprig's names, Orkestra's helpers.
+
+Each entry is a plain Python function of positional arguments plus its arity. Argument
+orders follow sprig (``default DEFAULT VALUE``, ``trimPrefix PREFIX STRING``, ``contains
+SUBSTRING STRING``) so that pipelines read naturally: ``.x | default "y"``. Functions
+raise :class:`~ork.templates.values.ExecError` for inputs they cannot handle; nothing
+here can reach the file system, the network, the environment or the clock, except the
+runtime-only functions at the end, which are never available at build time.
+
+Deliberate choices where Go or sprig would surprise (also in docs/templates.md):
+``split`` returns a list (sprig returns a ``_0``/``_1`` map); ``keys`` and ``values`` are
+sorted by key; ``index`` of a missing map key or of nil is nil.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import k8s
+from .printf import go_quote, sprint, sprintf, sprintln
+from .values import ExecError, compare, equal, number, to_json, to_text, truth, type_name
+
+MAX_OUTPUT = 1 << 20  # no single function result may exceed 1 MiB of text
+
+
+@dataclass(frozen=True)
+class Function:
+    """A template function: the callable and how many arguments it takes."""
+
+    call: Callable[..., Any]
+    min_args: int
+    max_args: int | None  # None: any number
+
+
+def _len(x: Any) -> int:
+    if x is None:
+        return 0
+    if isinstance(x, str | list | tuple | dict):
+        return len(x)
+    raise ExecError(f"len of {type_name(x)}")
+
+
+def _index(x: Any, *keys: Any) -> Any:
+    for key in keys:
+        if x is None:
+            return None
+        if isinstance(x, dict):
+            x = x.get(to_text(key))
+        elif isinstance(x, list | tuple | str):
+            i = _int_arg(key, "index")
+            if not 0 <= i < len(x):
+                raise ExecError(f"index out of range: {i}")
+            x = x[i]
+        else:
+            raise ExecError(f"can't index item of type {type_name(x)}")
+    return x
+
+
+def _slice(x: Any, *bounds: Any) -> Any:
+    if not isinstance(x, str | list | tuple):
+        raise ExecError(f"can't slice item of type {type_name(x)}")
+    idx = [_int_arg(b, "slice") for b in bounds[:2]]
+    start = idx[0] if idx else 0
+    end = idx[1] if len(idx) > 1 else len(x)
+    if not 0 <= start <= end <= len(x):
+        raise ExecError(f"slice bounds out of range [{start}:{end}] with length {len(x)}")
+    return list(x[start:end]) if not isinstance(x, str) else x[start:end]
+
+
+def _int_arg(value: Any, fn: str) -> int:
+    n = number(value)
+    if n is None or int(n) != n:
+        raise ExecError(f"{fn}: cannot use {to_text(value)!r} as an integer")
+    return int(n)
+
+
+def _default(default: Any, *given: Any) -> Any:
+    value = given[0] if given else None
+    return value if truth(value) else default
+
+
+def _coalesce(*values: Any) -> Any:
+    return next((v for v in values if truth(v)), None)
+
+
+def _title(s: Any) -> str:
+    return re.sub(r"(?:^|(?<=[^\w]))(\w)", lambda m: m.group(1).upper(), to_text(s))
+
+
+def _trunc(n: Any, s: Any) -> str:
+    text, count = to_text(s), _int_arg(n, "trunc")
+    if count < 0:
+        return text[max(len(text) + count, 0):]
+    return text[:count]
+
+
+def _repeat(n: Any, s: Any) -> str:
+    text, count = to_text(s), _int_arg(n, "repeat")
+    if count < 0:
+        raise ExecError("repeat: negative count")
+    if count * len(text) > MAX_OUTPUT:
+        raise ExecError(f"repeat: the result would be larger than {MAX_OUTPUT} bytes")
+    return text * count
+
+
+def _camel_to_kebab(s: Any) -> str:
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", to_text(s))
+    return re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1-\2", text).lower()
+
+
+def _slugify(s: Any) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", to_text(s).lower()).strip("-")
+
+
+def _nums(fn: str, values: tuple[Any, ...]) -> list[int | float]:
+    out = []
+    for v in values:
+        n = number(v) if v is not None else 0
+        if n is None:
+            raise ExecError(f"{fn}: {to_text(v)!r} is not a number")
+        out.append(n)
+    return out
+
+
+def _add(*values: Any) -> int | float:
+    return sum(_nums("add", values))
+
+
+def _sub(a: Any, b: Any) -> int | float:
+    x, y = _nums("sub", (a, b))
+    return x - y
+
+
+def _mul(*values: Any) -> int | float:
+    out: int | float = 1
+    for n in _nums("mul", values):
+        out *= n
+    return out
+
+
+def _div(a: Any, b: Any) -> int | float:
+    x, y = _nums("div", (a, b))
+    if y == 0:
+        raise ExecError("div: division by zero")
+    if isinstance(x, int) and isinstance(y, int):
+        q = abs(x) // abs(y)  # Go truncates toward zero
+        return q if (x >= 0) == (y >= 0) else -q
+    return x / y
+
+
+def _mod(a: Any, b: Any) -> int | float:
+    x, y = _nums("mod", (a, b))
+    if y == 0:
+        raise ExecError("mod: division by zero")
+    if isinstance(x, int) and isinstance(y, int):
+        r = abs(x) % abs(y)
+        return r if x >= 0 else -r
+    return x - y * int(x / y)
+
+
+def _to_int(v: Any) -> int:
+    if isinstance(v, bool):
+        return int(v)
+    n = number(v)
+    return int(n) if n is not None else 0
+
+
+def _to_float(v: Any) -> float:
+    if isinstance(v, bool):
+        return float(v)
+    n = number(v)
+    return float(n) if n is not None else 0.0
+
+
+def _to_bool(v: Any) -> bool:
+    if isinstance(v, str):
+        return v.strip().lower() in ("1", "t", "true", "yes", "y", "on")
+    return truth(v)
+
+
+def _from_json(s: Any) -> Any:
+    try:
+        return json.loads(to_text(s))
+    except ValueError:
+        return None  # sprig's fromJson: invalid input gives an empty value
+
+
+def _to_yaml(v: Any) -> str:
+    from ..kinds.base import sort_keys
+    from ..yamlout import dump
+
+    return dump(sort_keys(v)).removesuffix("\n")
+
+
+def _b64dec(s: Any) -> str:
+    try:
+        return base64.b64decode(to_text(s), validate=True).decode("utf-8", "replace")
+    except (binascii.Error, ValueError) as exc:
+        raise ExecError(f"b64dec: {exc}") from exc
+
+
+def _dict(*pairs: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for i in range(0, len(pairs), 2):
+        out[to_text(pairs[i])] = pairs[i + 1] if i + 1 < len(pairs) else ""
+    return out
+
+
+def _mapping(fn: str, m: Any) -> dict[str, Any]:
+    if m is None:
+        return {}
+    if not isinstance(m, dict):
+        raise ExecError(f"{fn}: {type_name(m)} is not a map")
+    return m
+
+
+def _keys(*maps: Any) -> list[str]:
+    return sorted({k for m in maps for k in _mapping("keys", m)})
+
+
+def _values(m: Any) -> list[Any]:
+    d = _mapping("values", m)
+    return [d[k] for k in sorted(d)]
+
+
+def _pick(m: Any, *keys: Any) -> dict[str, Any]:
+    d = _mapping("pick", m)
+    wanted = {to_text(k) for k in keys}
+    return {k: v for k, v in d.items() if k in wanted}
+
+
+def _omit(m: Any, *keys: Any) -> dict[str, Any]:
+    d = _mapping("omit", m)
+    unwanted = {to_text(k) for k in keys}
+    return {k: v for k, v in d.items() if k not in unwanted}
+
+
+def _seq(fn: str, v: Any) -> list[Any]:
+    if v is None:
+        return []
+    if not isinstance(v, list | tuple):
+        raise ExecError(f"{fn}: {type_name(v)} is not a list")
+    return list(v)
+
+
+def _first(v: Any) -> Any:
+    items = _seq("first", v)
+    return items[0] if items else None
+
+
+def _last(v: Any) -> Any:
+    items = _seq("last", v)
+    return items[-1] if items else None
+
+
+def _has(needle: Any, haystack: Any) -> bool:
+    return any(equal(needle, x) for x in _seq("has", haystack))
+
+
+def _join(sep: Any, v: Any) -> str:
+    if isinstance(v, str):
+        return v
+    return to_text(sep).join(to_text(x) for x in _seq("join", v))
+
+
+def _split(sep: Any, s: Any) -> list[str]:
+    text, separator = to_text(s), to_text(sep)
+    return list(text) if separator == "" else text.split(separator)
+
+
+def _quote(*values: Any) -> str:
+    return " ".join(go_quote(to_text(v)) for v in values if v is not None)
+
+
+def _squote(*values: Any) -> str:
+    return " ".join(f"'{to_text(v)}'" for v in values if v is not None)
+
+
+def _eq(a: Any, *others: Any) -> bool:
+    return any(equal(a, b) for b in others)
+
+
+def _cmp(op: str) -> Callable[[Any, Any], bool]:
+    return lambda a, b: compare(a, b, op)
+
+
+def _min_max(fn: str, pick: Callable[..., Any]) -> Callable[..., Any]:
+    return lambda *values: pick(_nums(fn, values))
+
+
+def _s1(f: Callable[[str], Any]) -> Callable[[Any], Any]:
+    return lambda s: f(to_text(s))
+
+
+def _s2(f: Callable[[str, str], Any]) -> Callable[[Any, Any], Any]:
+    """A sprig two-string function whose *last* argument is the subject."""
+    return lambda a, s: f(to_text(s), to_text(a))
+
+
+DETERMINISTIC: dict[str, Function] = {
+    # Go builtins (and/or are short-circuited by the translator; these are for arity).
+    "and": Function(lambda *a: a[-1], 1, None), "or": Function(lambda *a: a[-1], 1, None),
+    "not": Function(lambda x: not truth(x), 1, 1), "len": Function(_len, 1, 1),
+    "index": Function(_index, 1, None), "slice": Function(_slice, 1, 3),
+    "print": Function(sprint, 0, None), "printf": Function(sprintf, 1, None),
+    "println": Function(sprintln, 0, None),
+    "eq": Function(_eq, 2, None), "ne": Function(lambda a, b: not equal(a, b), 2, 2),
+    "lt": Function(_cmp("lt"), 2, 2), "le": Function(_cmp("le"), 2, 2),
+    "gt": Function(_cmp("gt"), 2, 2), "ge": Function(_cmp("ge"), 2, 2),
+    # Conditional
+    "default": Function(_default, 1, 2), "empty": Function(lambda x: not truth(x), 1, 1),
+    "notEmpty": Function(truth, 1, 1), "coalesce": Function(_coalesce, 0, None),
+    "ternary": Function(lambda a, b, c: a if truth(c) else b, 3, 3),
+    # Strings
+    "lower": Function(_s1(str.lower), 1, 1), "upper": Function(_s1(str.upper), 1, 1),
+    "toLower": Function(_s1(str.lower), 1, 1), "toUpper": Function(_s1(str.upper), 1, 1),
+    "title": Function(_title, 1, 1), "trim": Function(_s1(str.strip), 1, 1),
+    "trimSpace": Function(_s1(str.strip), 1, 1),
+    "trimPrefix": Function(_s2(str.removeprefix), 2, 2),
+    "trimSuffix": Function(_s2(str.removesuffix), 2, 2),
+    "hasPrefix": Function(_s2(str.startswith), 2, 2),
+    "hasSuffix": Function(_s2(str.endswith), 2, 2),
+    "contains": Function(_s2(lambda s, sub: sub in s), 2, 2),
+    "replace": Function(lambda old, new, s: to_text(s).replace(to_text(old), to_text(new)),
+                        3, 3),
+    "split": Function(_split, 2, 2), "join": Function(_join, 2, 2),
+    "repeat": Function(_repeat, 2, 2), "quote": Function(_quote, 0, None),
+    "squote": Function(_squote, 0, None), "trunc": Function(_trunc, 2, 2),
+    "camelToKebab": Function(_camel_to_kebab, 1, 1), "slugify": Function(_slugify, 1, 1),
+    # Math
+    "add": Function(_add, 0, None), "sub": Function(_sub, 2, 2),
+    "mul": Function(_mul, 0, None), "div": Function(_div, 2, 2),
+    "mod": Function(_mod, 2, 2), "min": Function(_min_max("min", min), 1, None),
+    "max": Function(_min_max("max", max), 1, None),
+    "abs": Function(lambda x: abs(_nums("abs", (x,))[0]), 1, 1),
+    # Types
+    "toString": Function(to_text, 1, 1), "toInt": Function(_to_int, 1, 1),
+    "toFloat": Function(_to_float, 1, 1), "toBool": Function(_to_bool, 1, 1),
+    "typeOf": Function(type_name, 1, 1),
+    # Data
+    "toJson": Function(to_json, 1, 1), "toJSON": Function(to_json, 1, 1),
+    "fromJson": Function(_from_json, 1, 1), "toYaml": Function(_to_yaml, 1, 1),
+    "b64enc": Function(_s1(lambda s: base64.b64encode(s.encode()).decode()), 1, 1),
+    "toBase64": Function(_s1(lambda s: base64.b64encode(s.encode()).decode()), 1, 1),
+    "b64dec": Function(_b64dec, 1, 1), "fromBase64": Function(_b64dec, 1, 1),
+    "sha256sum": Function(_s1(lambda s: hashlib.sha256(s.encode()).hexdigest()), 1, 1),
+    # Maps and lists
+    "dict": Function(_dict, 0, None), "list": Function(lambda *a: list(a), 0, None),
+    "keys": Function(_keys, 1, None), "values": Function(_values, 1, 1),
+    "hasKey": Function(lambda m, k: to_text(k) in _mapping("hasKey", m), 2, 2),
+    "pick": Function(_pick, 1, None), "omit": Function(_omit, 1, None),
+    "first": Function(_first, 1, 1), "last": Function(_last, 1, 1),
+    "has": Function(_has, 2, 2),
+    # Kubernetes helpers (meaningful at run time, on .children)
+    **{name: Function(fn, arity, arity) for name, (fn, arity) in k8s.HELPERS.items()},
+}
+
+# Available only when a CR is reconciled: never while compiling (nondeterministic-at-build).
+RUNTIME_ONLY: dict[str, Function] = {
+    name: Function(fn, lo, hi) for name, (fn, lo, hi) in k8s.RUNTIME_ONLY.items()
+}
+NONDETERMINISTIC: frozenset[str] = frozenset(RUNTIME_ONLY) | {"uuid", "randInt", "randAscii"}
+ALL: dict[str, Function] = {**DETERMINISTIC, **RUNTIME_ONLY}

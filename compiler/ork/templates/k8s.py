@@ -1,0 +1,125 @@
+"""Kubernetes helpers (``allReplicasReady .children.deployment``) and the runtime-only
+functions (``now``, ``uuidv4``, ``randAlphaNum``).
+
+The helpers read the objects the runtime puts under ``.children``; given nil (no such
+child yet) they answer false, 0 or "" rather than failing, so a status field can be
+computed before the children exist.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+import string
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from .values import ExecError, number
+
+
+def _get(obj: Any, *path: str) -> Any:
+    for key in path:
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(key)
+    return obj
+
+
+def _count(obj: Any, *path: str) -> int:
+    n = number(_get(obj, *path))
+    return int(n) if n is not None else 0
+
+
+def ready_replicas(obj: Any) -> int:
+    """Return ``status.readyReplicas`` (0 when absent)."""
+    return _count(obj, "status", "readyReplicas")
+
+
+def all_replicas_ready(obj: Any) -> bool:
+    """Return whether readyReplicas ≥ replicas > 0 (replicas defaults to 1, as in k8s)."""
+    if not isinstance(obj, dict):
+        return False
+    spec_replicas = _get(obj, "spec", "replicas")
+    wanted = 1 if spec_replicas is None else _count(obj, "spec", "replicas")
+    return wanted > 0 and ready_replicas(obj) >= wanted
+
+
+def container_image(obj: Any) -> str:
+    """Return the image of the first container of a workload (or of a Pod)."""
+    for path in (("spec", "template", "spec", "containers"),
+                 ("spec", "jobTemplate", "spec", "template", "spec", "containers"),
+                 ("spec", "containers")):
+        containers = _get(obj, *path)
+        if isinstance(containers, list) and containers and isinstance(containers[0], dict):
+            return str(containers[0].get("image") or "")
+    return ""
+
+
+def _conditions(obj: Any) -> list[dict[str, Any]]:
+    conds = _get(obj, "status", "conditions")
+    return [c for c in conds if isinstance(c, dict)] if isinstance(conds, list) else []
+
+
+def condition_status(obj: Any, kind: Any) -> str:
+    """Return the status ("True", "False", "Unknown") of a condition type, or ""."""
+    for cond in _conditions(obj):
+        if cond.get("type") == kind:
+            return str(cond.get("status") or "")
+    return ""
+
+
+def has_condition(obj: Any, kind: Any) -> bool:
+    """Return whether a condition of that type is present with status "True"."""
+    return condition_status(obj, kind) == "True"
+
+
+def job_succeeded(obj: Any) -> bool:
+    """Return whether a Job completed (succeeded pods, or condition Complete)."""
+    return _count(obj, "status", "succeeded") > 0 or has_condition(obj, "Complete")
+
+
+def job_failed(obj: Any) -> bool:
+    """Return whether a Job failed (condition Failed)."""
+    return has_condition(obj, "Failed")
+
+
+def job_active(obj: Any) -> bool:
+    """Return whether a Job has running pods."""
+    return _count(obj, "status", "active") > 0
+
+
+def phase(obj: Any) -> str:
+    """Return ``status.phase``, or ""."""
+    value = _get(obj, "status", "phase")
+    return str(value) if value is not None else ""
+
+
+HELPERS: dict[str, tuple[Callable[..., Any], int]] = {
+    "allReplicasReady": (all_replicas_ready, 1), "readyReplicas": (ready_replicas, 1),
+    "containerImage": (container_image, 1), "jobSucceeded": (job_succeeded, 1),
+    "jobFailed": (job_failed, 1), "jobActive": (job_active, 1),
+    "hasCondition": (has_condition, 2), "conditionStatus": (condition_status, 2),
+    "phase": (phase, 1),
+}
+
+
+def now() -> str:
+    """Return the current UTC time in RFC 3339 (seconds)."""
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def rand_alphanum(n: Any) -> str:
+    """Return ``n`` random letters and digits (for ``once`` secrets)."""
+    count = number(n)
+    if count is None or not 0 <= count <= 4096:
+        raise ExecError("randAlphaNum: the length must be between 0 and 4096")
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(int(count)))
+
+
+RUNTIME_ONLY: dict[str, tuple[Callable[..., Any], int, int]] = {
+    "now": (now, 0, 0),
+    "uuidv4": (lambda: str(uuid.uuid4()), 0, 0),
+    "randAlphaNum": (rand_alphanum, 1, 1),
+}

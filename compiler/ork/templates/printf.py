@@ -1,0 +1,153 @@
+"""Go's ``fmt.Sprintf``, ``Sprint`` and ``Sprintln`` for the verbs templates use.
+
+Verbs ``v s d f F e E g G t q x X o b c %`` with the flags ``+ - # 0 space``, a width and
+a precision. As in Go, a verb that does not fit its argument prints ``%!d(string=x)``
+rather than failing, a missing argument ``%!d(MISSING)`` and extra ones
+``%!(EXTRA type=value)``. One deliberate difference: nil prints as the empty string, as
+everywhere in ork's templates.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from .values import ExecError, go_float, to_text, type_name
+
+_SPEC = re.compile(r"%([-+# 0]*)(\d+)?(?:\.(\d*))?([a-zA-Z%])")
+MAX_WIDTH = 4096  # a width like %999999999d would allocate gigabytes
+
+
+def sprintf(fmt: str, *args: Any) -> str:
+    """Return Go's ``fmt.Sprintf(fmt, args...)``."""
+    out: list[str] = []
+    pos = 0
+    used = 0
+    for m in _SPEC.finditer(fmt):
+        out.append(fmt[pos:m.start()])
+        pos = m.end()
+        flags, width, prec, verb = m.group(1), m.group(2), m.group(3), m.group(4)
+        if verb == "%":
+            out.append("%")
+            continue
+        if used >= len(args):
+            out.append(f"%!{verb}(MISSING)")
+            continue
+        arg = args[used]
+        used += 1
+        w = int(width) if width else None
+        if w is not None and w > MAX_WIDTH:
+            raise ExecError(f"printf width {w} is larger than {MAX_WIDTH}")
+        p = int(prec) if prec is not None and prec != "" else (0 if prec == "" else None)
+        out.append(_pad(_verb(verb, flags, p, arg), flags, w))
+    out.append(fmt[pos:])
+    if used < len(args):
+        extra = ", ".join(f"{type_name(a)}={to_text(a)}" for a in args[used:])
+        out.append(f"%!(EXTRA {extra})")
+    return "".join(out)
+
+
+def sprint(*args: Any) -> str:
+    """Return Go's ``fmt.Sprint``: a space between operands when neither is a string."""
+    out: list[str] = []
+    for i, arg in enumerate(args):
+        if i and not isinstance(arg, str) and not isinstance(args[i - 1], str):
+            out.append(" ")
+        out.append(to_text(arg))
+    return "".join(out)
+
+
+def sprintln(*args: Any) -> str:
+    """Return Go's ``fmt.Sprintln``: operands separated by spaces, then a newline."""
+    return " ".join(to_text(a) for a in args) + "\n"
+
+
+def go_quote(text: str) -> str:
+    """Return ``strconv.Quote(text)``: double quotes and Go escapes."""
+    out = ['"']
+    for ch in text:
+        code = ord(ch)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch in "\a\b\f\n\r\t\v":
+            out.append("\\" + "abfnrtv"["\a\b\f\n\r\t\v".index(ch)])
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"\\x{code:02x}")
+        elif code > 0x7F and not _printable(ch):
+            out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def _printable(ch: str) -> bool:
+    return unicodedata.category(ch)[0] not in ("C", "Z") or ch == " "
+
+
+def _pad(text: str, flags: str, width: int | None) -> str:
+    if width is None or len(text) >= width:
+        return text
+    if "-" in flags:
+        return text.ljust(width)
+    if "0" in flags and text[:1] in "+-" and text[1:2].isdigit():
+        return text[0] + text[1:].rjust(width - 1, "0")
+    if "0" in flags and text[:1].isdigit():
+        return text.rjust(width, "0")
+    return text.rjust(width)
+
+
+def _bad(verb: str, arg: Any) -> str:
+    return f"%!{verb}({type_name(arg)}={to_text(arg)})"
+
+
+def _verb(verb: str, flags: str, prec: int | None, arg: Any) -> str:
+    if verb in "vs":
+        text = to_text(arg)
+        return text[:prec] if prec is not None and verb == "s" else text
+    if verb == "t":
+        return to_text(arg) if isinstance(arg, bool) else _bad(verb, arg)
+    if verb == "q":
+        if isinstance(arg, str):
+            return go_quote(arg)
+        if isinstance(arg, int) and not isinstance(arg, bool):
+            return "'" + chr(arg) + "'" if 0 <= arg <= 0x10FFFF else _bad(verb, arg)
+        return _bad(verb, arg)
+    if verb == "c":
+        ok = isinstance(arg, int) and not isinstance(arg, bool) and 0 <= arg <= 0x10FFFF
+        return chr(arg) if ok else _bad(verb, arg)
+    if verb in "dboxX":
+        return _integer(verb, flags, arg)
+    if verb in "eEfFgG":
+        return _floating(verb, flags, prec, arg)
+    return f"%!{verb}({type_name(arg)}={to_text(arg)})"
+
+
+def _integer(verb: str, flags: str, arg: Any) -> str:
+    if verb in "xX" and isinstance(arg, str):
+        text = arg.encode("utf-8").hex()
+        return text.upper() if verb == "X" else text
+    if not isinstance(arg, int) or isinstance(arg, bool):
+        return _bad(verb, arg)
+    base = {"d": "d", "b": "b", "o": "o", "x": "x", "X": "X"}[verb]
+    sign = "-" if arg < 0 else ("+" if "+" in flags else (" " if " " in flags else ""))
+    body = format(abs(arg), base)
+    if "#" in flags and verb in "boxX":
+        body = {"b": "0b", "o": "0", "x": "0x", "X": "0X"}[verb] + body
+    return sign + body
+
+
+def _floating(verb: str, flags: str, prec: int | None, arg: Any) -> str:
+    if isinstance(arg, bool) or not isinstance(arg, int | float):
+        return _bad(verb, arg)
+    value = float(arg)
+    sign = "+" if "+" in flags and value >= 0 else (" " if " " in flags and value >= 0 else "")
+    if verb in "gG" and prec is None:
+        text = go_float(value)
+        return sign + (text.upper() if verb == "G" else text)
+    p = 6 if prec is None else prec
+    py = {"e": "e", "E": "E", "f": "f", "F": "f", "g": "g", "G": "G"}[verb]
+    text = format(value, f".{p}{py}")
+    text = re.sub(r"([eE][+-])(\d)$", r"\g<1>0\2", text)  # Go: at least two exponent digits
+    return sign + text
