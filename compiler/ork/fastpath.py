@@ -188,8 +188,8 @@ def _finish(opts: Mapping[str, Any], cwd: str, root: str, bundle: bytes, warning
 
 def _print_warnings(warnings: list[Any], opts: Mapping[str, Any], env: Mapping[str, str],
                     root: str) -> None:
+    from .diagjson import load as diagnostics_from_json
     from .diagnostics import render_text
-    from .pipeline import diagnostics_from_json
 
     def source(path: str) -> str | None:
         data = _read(os.path.join(root, path))

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from . import __version__
+from . import __version__, diagjson
 from .canonical import digest
 from .errors import Diagnostic, OrkError
 from .store import Store
@@ -192,7 +192,7 @@ def _fetch(req: Request, ctx: Context) -> Build:
     hit = None if req.fresh else _trace_hit(ctx.store, req, key)
     if hit is not None:
         ctx.reporter.stage("fetch", True, key, [])
-        return Build(ctx, hit["output"], warnings=diagnostics_from_json(hit.get("warnings")),
+        return Build(ctx, hit["output"], warnings=diagjson.load(hit.get("warnings")),
                      files=dict(hit["files"]))
     before = (last or {}).get("fetch", {}).get("files", {})
     from .stages import fetch
@@ -205,7 +205,7 @@ def _fetch(req: Request, ctx: Context) -> Build:
     ctx.reporter.stage("fetch", False, key, changed if last else [])
     graph_digest = ctx.store.put_json(result.graph.model_dump(mode="json"))
     trace = {"files": files, "output": graph_digest,
-             "warnings": [_diag_json(d) for d in result.warnings]}
+             "warnings": diagjson.dump(result.warnings)}
     ctx.store.set_key("traces", key, json.dumps(trace, sort_keys=True))
     build = Build(ctx, graph_digest, warnings=list(result.warnings), files=files)
     build._graph = result.graph
@@ -243,7 +243,7 @@ def _cached(ctx: Context, build: Build, stage: str, key: str, last: dict[str, An
         entry = json.loads(stored)
         if ctx.store.has(entry["output"]):
             ctx.reporter.stage(stage, True, key, [])
-            build.warnings.extend(diagnostics_from_json(entry.get("warnings")))
+            build.warnings.extend(diagjson.load(entry.get("warnings")))
             return str(entry["output"])
     prev = (last or {}).get(stage, {}).get("inputs", {})
     changed = sorted(k for k in inputs if prev.get(k) != inputs[k]) if last else []
@@ -252,7 +252,7 @@ def _cached(ctx: Context, build: Build, stage: str, key: str, last: dict[str, An
     out_digest = ctx.store.put(output)
     build.warnings.extend(warnings)
     ctx.store.set_key("keys", key, json.dumps(
-        {"output": out_digest, "warnings": [_diag_json(d) for d in warnings]}, sort_keys=True))
+        {"output": out_digest, "warnings": diagjson.dump(warnings)}, sort_keys=True))
     return out_digest
 
 
@@ -272,9 +272,7 @@ def _run_merge(build: Build) -> tuple[bytes, list[Diagnostic]]:
     except OrkError as err:
         raise _located(build, err) from None
     build._resolved = resolved
-    locator = build.locator()
-    warnings = [locator.resolve(w) for w in resolved.warnings]
-    return dumps(resolved.model_dump(mode="json", exclude_unset=True)), warnings
+    return dumps(resolved.model_dump(mode="json", exclude_unset=True)), list(resolved.warnings)
 
 
 def _run_validate(build: Build, req: Request) -> tuple[bytes, list[Diagnostic]]:
@@ -282,11 +280,7 @@ def _run_validate(build: Build, req: Request) -> tuple[bytes, list[Diagnostic]]:
     from .stages import validate
 
     report = validate.run(build.resolved, validate.Options(for_bundle=req.for_bundle))
-    locator = build.locator()
-    diags = tuple(sorted((locator.resolve(d) for d in report.diagnostics),
-                         key=Diagnostic.sort_key))
-    report = report.model_copy(update={"diagnostics": diags})
-    warnings = [d for d in diags if d.severity == "warning"]
+    warnings = [d for d in report.diagnostics if d.severity == "warning"]
     return dumps(report.model_dump(mode="json")), warnings
 
 
@@ -295,7 +289,7 @@ def _raise_report(build: Build) -> None:
     if errors:
         from .errors import InputError
 
-        raise InputError.of(errors)
+        raise _located(build, InputError.of(errors))
 
 
 def _run_render(build: Build, req: Request) -> tuple[bytes, list[Diagnostic]]:
@@ -321,6 +315,9 @@ def _build_id(req: Request) -> str:
 def _done(ctx: Context, req: Request, record: dict[str, Any], build: Build) -> Build:
     record["fetch"] = {"files": _trace_files(ctx.store, req)}
     ctx.store.set_key("builds", _build_id(req), json.dumps(record, sort_keys=True))
+    if any(w.span is None and w.loc is not None for w in build.warnings):
+        locator = build.locator()
+        build.warnings = [locator.resolve(w) for w in build.warnings]
     build.warnings = _unique(build.warnings)
     return build
 
@@ -333,27 +330,3 @@ def _unique(diags: list[Diagnostic]) -> list[Diagnostic]:
             seen.add(d)
             out.append(d)
     return sorted(out, key=Diagnostic.sort_key)
-
-
-def _diag_json(d: Diagnostic) -> dict[str, Any]:
-    from .diagnostics import to_json
-
-    return to_json([d])[0]
-
-
-def diagnostics_from_json(data: Any) -> list[Diagnostic]:
-    """Return diagnostics rebuilt from diagnostics stored as JSON (spans already resolved)."""
-    from .errors import Note, Span
-
-    out = []
-    for d in data or []:
-        def span(x: dict[str, Any]) -> Span | None:
-            if not x.get("path"):
-                return None
-            return Span(x["path"], x["line"], x["column"], x.get("endLine", 0),
-                        x.get("endColumn", 0))
-
-        out.append(Diagnostic(
-            d["code"], d["message"], d["severity"], span(d), None, d.get("hint"),
-            tuple(Note(n["message"], span(n)) for n in d.get("notes", []))))
-    return out
