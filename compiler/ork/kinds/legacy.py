@@ -59,7 +59,28 @@ def normalise_crds(doc: Any, crds_path: Path, loc: Loc) -> Normalised:
     for name, entry in crds.items():
         if isinstance(entry, dict):
             _normalise_entry(entry, (*crds_path, name), loc, out)
+    depth = len(crds_path) + 1
+    out.legacy_paths = sorted({_legacy_key(p, depth) for p in out.legacy_paths},
+                              key=lambda p: (p[:depth], _LEGACY_ORDER.index(p[depth:])))
     return out
+
+
+# The order legacy constructs are reported in ("first at …"): the table of wire-format.md.
+# Source key order is cosmetic (and not kept past fetch), so it cannot decide "first".
+_LEGACY_ORDER: tuple[Path, ...] = (
+    ("validation",), ("mutation",), ("operatorBox", "reconciler"), ("operatorBox", "onCreate"),
+    ("operatorBox", "onReconcile"), ("operatorBox", "onDelete"), ("operatorBox", "status"),
+    ("operatorBox", "reconcile", "imports"),
+)
+
+
+def _legacy_key(path: Path, depth: int) -> Path:
+    """Return the legacy construct a moved path belongs to (``operatorBox.reconciler``)."""
+    rel = path[depth:]
+    for key in _LEGACY_ORDER:
+        if rel[: len(key)] == key:
+            return (*path[:depth], *key)
+    return path
 
 
 def _has_legacy(entry: dict[str, Any]) -> bool:
