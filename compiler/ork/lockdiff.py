@@ -71,7 +71,7 @@ def _change(action: Action, a: LockEntry | None, b: LockEntry | None) -> Change:
         ref_before=a.ref if a else None, ref_after=b.ref if b else None,
         version_before=a.version if a else None, version_after=b.version if b else None,
         digest_before=_digest(a) if a else None, digest_after=_digest(b) if b else None,
-        required_by=(b or a).required_by if (b or a) else ())
+        required_by=_required_by(b or a))
 
 
 def summary(changes: list[Change]) -> str:
@@ -154,3 +154,7 @@ def to_json(changes: list[Change]) -> str:
                       "requiredBy": list(c.required_by)})
     return json.dumps({"formatVersion": 1, "summary": summary(changes), "changes": items},
                       indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _required_by(entry: LockEntry | None) -> tuple[str, ...]:
+    return tuple(entry.required_by) if entry is not None else ()

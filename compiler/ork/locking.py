@@ -33,7 +33,7 @@ def pins_for(mode: Mode, lock: Lock | None, update: Sequence[str] = ()) -> dict[
                         hint="run `ork lock` and commit ork.lock")
     if mode == "fresh" or lock is None:
         return {}
-    moving = set()
+    moving: set[str] = set()
     for name in update:
         hits = [e for e in lock.sources if _matches(e, name)]
         if not hits:

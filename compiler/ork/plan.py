@@ -201,7 +201,7 @@ def _motifs(before: list[Any], after: list[Any]) -> list[MotifChange]:
 def _rbac(before: Katalog, after: Katalog) -> tuple[list[str], list[str]]:
     """Return the grants added and removed, one line per resource: ``core/secrets: get, …``."""
     def grants(k: Katalog) -> set[tuple[str, str]]:
-        out = set()
+        out: set[tuple[str, str]] = set()
         for rule in rbac.rules(k):
             for group in rule["apiGroups"]:
                 for res in rule["resources"]:

@@ -85,10 +85,10 @@ def _read(settings: Settings, spec: str) -> Any:
     from ..lockfile import Lock, loads
 
     if spec.startswith("git:"):
-        rev, _, path = spec[4:].partition(":")
-        if not rev or not path:
+        rev, _, inside = spec[4:].partition(":")
+        if not rev or not inside:
             raise InputError("file-not-found", f"{spec!r}: write git:REV:PATH")
-        proc = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=settings.cwd,
+        proc = subprocess.run(["git", "show", f"{rev}:{inside}"], cwd=settings.cwd,
                               capture_output=True, check=False)
         if proc.returncode != 0:
             message = proc.stderr.decode("utf-8", "replace").strip()
