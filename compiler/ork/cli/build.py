@@ -21,8 +21,10 @@ def project_for(settings: Settings, files: tuple[str, ...]) -> Any:
 def options_for(settings: Settings, *, lock_path: str | None = None, **kw: Any) -> Any:
     """Return build options; ``lock_path`` is relative to the working directory."""
     from ..api import BuildOptions
+    from .registry import registry_settings
 
     lock = settings.cwd / lock_path if lock_path else None
+    kw.setdefault("source_options", registry_settings(settings).source_options())
     return BuildOptions(lock_path=lock, **kw)
 
 
@@ -30,12 +32,14 @@ def make_context(settings: Settings, *, explain: bool = False) -> Any:
     """Return the pipeline context: the cache store, a reporter, the remote sources."""
     from ..pipeline import Context
     from ..store import Store
+    from .registry import registry_settings, remote_factory
 
     def corrupt(digest: str) -> None:
         note(settings, f"warning: discarded a corrupt cache object {digest[:19]}…; "
                        "it will be recomputed")
 
-    ctx = Context(store=Store(settings.cache_dir, on_corrupt=corrupt))
+    store = Store(settings.cache_dir, on_corrupt=corrupt)
+    ctx = Context(store=store, remote=remote_factory(registry_settings(settings), store))
     if explain:
         ctx.reporter = _Explain()
     return ctx
@@ -71,14 +75,19 @@ def generate() -> None:
 @click.option("--explain", is_flag=True, help="Show per stage: cache hit or miss, and why.")
 @click.option("--check", is_flag=True, help="Compile again under other environments and a "
               "cold cache, and fail if any byte differs. Writes nothing.")
+@click.option("--offline", is_flag=True, help="Never contact a network registry: use the "
+              "cache, the embedded registry and oci-layout directories (also ORK_OFFLINE=1).")
 @build_options
 @click.pass_obj
 def bundle(settings: Settings, files: tuple[str, ...], output: str, lock_path: str | None,
            locked: bool, namespace: str | None, workload_namespace: str | None, explain: bool,
-           check: bool, allow_outside_root: bool, max_file_size: int) -> None:
+           check: bool, offline: bool, allow_outside_root: bool, max_file_size: int) -> None:
     """Compile the entry files into bundle.yaml and ork.lock."""
     from .. import api
     from ..canonical import sha256, short
+
+    if offline:
+        settings.env["ORK_OFFLINE"] = "1"
 
     project = project_for(settings, files)
     ns = namespace or settings.env.get("ORK_NAMESPACE") or "orkestra-system"
