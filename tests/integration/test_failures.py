@@ -1,0 +1,122 @@
+"""Registry failures: each has its exit code and code, and leaves every output untouched."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ork.canonical import sha256
+from ork.registry import artifact
+from tests.conftest import Ork
+
+from .conftest import PASSWORD, USER, LiveRegistry, free_port
+from .helpers import STDLIB, corrupting_proxy, project, push_manifest, push_raw, untouched
+
+pytestmark = pytest.mark.integration
+
+KATALOG = STDLIB / "katalogs" / "webapp-operator" / "v1.0.0"
+
+
+def _bundle(ork: Ork, root: Path, env: dict[str, str] | None = None) -> tuple[int, str]:
+    result = ork("generate", "bundle", cwd=root, env=env)
+    assert untouched(root), f"an output file changed\n{result}"
+    return result.code, result.stderr
+
+
+def _expect(code: int, err: str, want: int, diagnostic: str) -> None:
+    assert code == want, err
+    assert f"error[{diagnostic}]" in err, err
+
+
+def test_missing_tag_is_not_found_exit_1(ork: Ork, registry: LiveRegistry,
+                                         tmp_path: Path) -> None:
+    root = project(tmp_path / "p", [f"oci://{registry.host}/katalogs/nothing:v1.0.0"])
+    code, err = _bundle(ork, root)
+    _expect(code, err, 1, "not-found")
+    assert "komposer.yaml:6:" in err  # the span of the import that asked for it
+
+
+def test_registry_down_is_exit_4(ork: Ork, tmp_path: Path) -> None:
+    root = project(tmp_path / "p", [f"oci://127.0.0.1:{free_port()}/katalogs/x:v1.0.0"])
+    code, err = _bundle(ork, root)
+    _expect(code, err, 4, "registry-unavailable")
+    assert "connection refused" in err
+
+
+def test_authentication_failure_is_exit_4(ork: Ork, auth_registry: LiveRegistry,
+                                          tmp_path: Path) -> None:
+    ref = f"oci://{auth_registry.host}/katalogs/x:v1.0.0"
+    root = project(tmp_path / "p", [ref])
+    code, err = _bundle(ork, root, env={"DOCKER_CONFIG": str(tmp_path)})
+    _expect(code, err, 4, "registry-auth")
+    wrong = {"ORK_REGISTRY_USERNAME": USER, "ORK_REGISTRY_PASSWORD": "wrong-password-123",
+             "DOCKER_CONFIG": str(tmp_path)}
+    code, err = _bundle(ork, root, env=wrong)
+    _expect(code, err, 4, "registry-auth")
+    assert "wrong-password" not in err
+
+
+def test_good_credentials_get_through(ork: Ork, auth_registry: LiveRegistry,
+                                      tmp_path: Path) -> None:
+    import base64
+
+    token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+    (tmp_path / "config.json").write_text(json.dumps(
+        {"auths": {auth_registry.host: {"auth": token}}}))
+    ref = f"oci://{auth_registry.host}/katalogs/x:v1.0.0"
+    missing = ork("pull", ref, env={"DOCKER_CONFIG": str(tmp_path)})
+    _expect(missing.code, missing.stderr, 1, "not-found")
+    assert PASSWORD not in missing.stderr
+    assert token not in missing.stderr
+    env = {"ORK_REGISTRY_USERNAME": USER, "ORK_REGISTRY_PASSWORD": PASSWORD,
+           "DOCKER_CONFIG": str(tmp_path / "none")}
+    pushed = ork("push", ref.replace("x:v1.0.0", "webapp-operator:v1.0.0"), str(KATALOG),
+                 env=env)
+    assert pushed.code == 0, pushed
+    assert PASSWORD not in pushed.stdout + pushed.stderr
+
+
+def test_corrupted_blob_is_a_digest_mismatch(ork: Ork, registry: LiveRegistry,
+                                             tmp_path: Path) -> None:
+    files = artifact.read_pattern(KATALOG)
+    push_raw(registry.host, "katalogs/webapp-operator", "v1.0.0", files, tmp_path)
+    with corrupting_proxy(registry.host, sha256(files["katalog.yaml"])) as proxy:
+        root = project(tmp_path / "p", [f"oci://{proxy}/katalogs/webapp-operator:v1.0.0"])
+        code, err = _bundle(ork, root)
+    _expect(code, err, 1, "digest-mismatch")
+    cache = tmp_path / "ork-cache" / "objects" / "sha256"
+    flipped = bytes(b ^ 0x20 for b in files["katalog.yaml"])
+    assert not (cache / sha256(flipped)[7:9] / sha256(flipped)[7:]).exists()
+
+
+def test_a_dot_dot_layer_title_is_refused(ork: Ork, registry: LiveRegistry,
+                                          tmp_path: Path) -> None:
+    data = (KATALOG / "katalog.yaml").read_bytes()
+    layer = artifact.descriptor("application/vnd.orkestra.katalog.v1+yaml", sha256(data),
+                                len(data), {artifact.TITLE: "../katalog.yaml"})
+    manifest = artifact.encode({
+        "schemaVersion": 2, "mediaType": artifact.MANIFEST_TYPE,
+        "config": artifact.descriptor(artifact.EMPTY_TYPE, sha256(artifact.EMPTY), 2),
+        "layers": [layer]})
+    push_manifest(registry.host, "katalogs/evil", "v1.0.0",
+                  {sha256(data): data, sha256(artifact.EMPTY): artifact.EMPTY}, manifest,
+                  tmp_path)
+    ref = f"oci://{registry.host}/katalogs/evil:v1.0.0"
+    root = project(tmp_path / "p", [ref])
+    code, err = _bundle(ork, root)
+    _expect(code, err, 1, "unsafe-layer-title")
+    out = tmp_path / "out" / "inner"
+    pulled = ork("pull", ref, "-o", str(out))
+    _expect(pulled.code, pulled.stderr, 1, "unsafe-layer-title")
+    assert not (tmp_path / "out" / "katalog.yaml").exists()
+    assert not out.exists()
+
+
+def test_offline_miss_is_exit_4_and_lists_the_ref(ork: Ork, registry: LiveRegistry,
+                                                  tmp_path: Path) -> None:
+    root = project(tmp_path / "p", [f"oci://{registry.host}/katalogs/webapp-operator:v1.0.0"])
+    result = ork("generate", "bundle", "--offline", cwd=root)
+    assert untouched(root)
+    _expect(result.code, result.stderr, 4, "offline-miss")
