@@ -42,12 +42,14 @@ CODES: dict[str, tuple[str, ...]] = {
     ),
     "lock": ("lock-missing", "lock-stale", "unsupported-lock-version", "invalid-lock"),
     "runtime": ("bundle-tampered", "bundle-lock-mismatch", "invalid-rendered-value",
-                "invalid-bundle"),
+                "invalid-bundle", "bundle-unverified", "invalid-object", "unknown-cr-kind",
+                "object-not-found", "object-exists", "simulation-failed", "state-unavailable",
+                "port-in-use", "kube-client-missing", "cluster-request-failed"),
     "cli": ("usage", "output-write-failed", "nondeterministic-output", "internal-error"),
 }
 
 ALL_CODES: frozenset[str] = frozenset(c for codes in CODES.values() for c in codes)
 
 WARNINGS: frozenset[str] = frozenset(
-    {"legacy-shape", "floating-tag", "gateway-not-generated"}
+    {"legacy-shape", "floating-tag", "gateway-not-generated", "bundle-unverified"}
 )
