@@ -194,7 +194,8 @@ def _fetch(req: Request, ctx: Context) -> Build:
         ctx.reporter.stage("fetch", True, key, [])
         return Build(ctx, hit["output"], warnings=diagjson.load(hit.get("warnings")),
                      files=dict(hit["files"]))
-    before = (last or {}).get("fetch", {}).get("files", {})
+    prev = (last or {}).get("fetch", {})
+    before = prev.get("files", {})
     from .stages import fetch
 
     result = fetch.run(fetch.FetchRequest(req.root, req.entries, req.allow_outside_root,
@@ -202,6 +203,7 @@ def _fetch(req: Request, ctx: Context) -> Build:
                        ctx.remote(dict(req.pins), req.locked) if ctx.remote else None)
     files = dict(result.local_files)
     changed = sorted(p for p in set(files) | set(before) if files.get(p) != before.get(p))
+    changed += [what for what, now in _fetch_inputs(req).items() if prev.get(what) != now]
     ctx.reporter.stage("fetch", False, key, changed if last else [])
     graph_digest = ctx.store.put_json(result.graph.model_dump(mode="json"))
     trace = {"files": files, "output": graph_digest,
@@ -312,8 +314,15 @@ def _build_id(req: Request) -> str:
     return digest({"entries": list(req.entries)})
 
 
+def _fetch_inputs(req: Request) -> dict[str, str]:
+    """What besides local files decides fetch, as --explain names it when it changes."""
+    return {"ork.lock pins": digest([list(kv) for kv in req.pins]),
+            "options": digest([req.allow_outside_root, req.max_file_size, req.locked,
+                               [list(kv) for kv in req.source_options]])}
+
+
 def _done(ctx: Context, req: Request, record: dict[str, Any], build: Build) -> Build:
-    record["fetch"] = {"files": _trace_files(ctx.store, req)}
+    record["fetch"] = {"files": _trace_files(ctx.store, req), **_fetch_inputs(req)}
     ctx.store.set_key("builds", _build_id(req), json.dumps(record, sort_keys=True))
     if any(w.span is None and w.loc is not None for w in build.warnings):
         locator = build.locator()

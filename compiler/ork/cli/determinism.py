@@ -72,6 +72,9 @@ def _compile(settings: Settings, entries: list[str], work: Path, variant: dict[s
                           preexec_fn=lambda: os.umask(umask))
     if proc.returncode != 0:
         raise OrkError("nondeterministic-output",
-                       "the check compile failed where this one succeeded: "
-                       + proc.stderr.decode("utf-8", "replace").strip()[:500])
+                       "a compile with a cold cache failed where this one succeeded, so this "
+                       "build depends on this machine's cache:\n"
+                       + proc.stderr.decode("utf-8", "replace").strip()[:800],
+                       hint="a pinned source is only in your cache: run `ork lock --update` "
+                            "for it, or `ork vendor` the sources CI needs")
     return (work / "bundle.yaml").read_bytes()
