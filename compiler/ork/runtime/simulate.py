@@ -1,0 +1,130 @@
+"""``ork simulate``: the reconcile code for a number of cycles on the memory backend.
+
+Each cycle reconciles every CR once (CRDs in start order, CRs by namespace and name) and
+records the writes it made. Expectations of a Simulate document are then checked: ops per
+cycle, objects absent at the end, ``steady`` (no write in the last cycle) and ``noErrors``
+(no reconcile failed; a denial by an admission rule is an outcome, not an error).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..errors import RuntimeError_
+from ..kinds.simulate import Expect
+from .bundle import Bundle
+from .cluster import Event
+from .config import RuntimeConfig, build
+from .memory import MemoryCluster
+from .objects import GK, Key, Obj, resource_word
+from .reconcile import Reconciler
+from .recorder import Op, Recorder
+from .storecore import EVENT
+
+DEFAULT_CYCLES = 10
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """What one cycle did: its writes, its events and its failed reconciles."""
+
+    number: int
+    ops: tuple[Op, ...]
+    events: tuple[Event, ...]
+    errors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    """The cycles, the objects at the end, and the expectations that failed."""
+
+    cycles: tuple[Cycle, ...]
+    objects: tuple[Obj, ...]
+    failures: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+
+def run(bundle: Bundle, crs: Sequence[Obj], *, cycles: int = DEFAULT_CYCLES,
+        expect: Expect | None = None) -> Report:
+    """Return the report of simulating ``crs`` against the bundle's Katalog.
+
+    Raises:
+        RuntimeError_: unknown-cr-kind for a CR no CRD of the bundle serves.
+    """
+    config = build(bundle.katalog)
+    cluster = MemoryCluster()
+    for cr in crs:
+        _admit(cluster, config, cr)
+    plurals = config.plurals()
+    done = tuple(_cycle(n, cluster, config, plurals) for n in range(1, cycles + 1))
+    objects = tuple(o for o in cluster.all_objects() if GK.of(o) != EVENT)
+    failures = tuple(check(expect, done, objects, plurals)) if expect else ()
+    notes = tuple(f"{c.name}: {g} are not supported by this runtime (skipped)"
+                  for c in config.crds for g in c.unsupported_groups)
+    return Report(done, objects, failures, notes)
+
+
+def _admit(cluster: MemoryCluster, config: RuntimeConfig, cr: Obj) -> None:
+    gk = GK.of(cr)
+    if config.for_gk(gk) is None:
+        served = ", ".join(f"{c.api_version} {c.gk.kind}" for c in config.crds) or "none"
+        raise RuntimeError_("unknown-cr-kind",
+                            f"no CRD of the bundle serves {cr.get('apiVersion')} {gk.kind}",
+                            hint=f"the bundle serves: {served}")
+    obj = {k: v for k, v in cr.items() if k != "status"}
+    meta = dict(obj.get("metadata") or {})
+    meta.setdefault("namespace", "default")
+    obj["metadata"] = meta
+    cluster.create(obj)
+
+
+def _cycle(number: int, cluster: MemoryCluster, config: RuntimeConfig,
+           plurals: dict[GK, str]) -> Cycle:
+    ops: list[Op] = []
+    events: list[Event] = []
+    errors: list[str] = []
+    recorder = Recorder(cluster, plurals, on_op=ops.append, on_event=events.append)
+    for crd in config.crds:
+        reconciler = Reconciler(recorder, crd, config.profiles)
+        for cr in cluster.list(crd.gk):
+            key = Key.of(cr)
+            outcome = reconciler.reconcile(key)
+            if outcome.result == "error":
+                errors.append(f"{crd.plural} {key.name}: {outcome.message}")
+    return Cycle(number, tuple(ops), tuple(events), tuple(errors))
+
+
+def check(expect: Expect, cycles: Sequence[Cycle], objects: Sequence[Obj],
+          plurals: dict[GK, str]) -> list[str]:
+    """Return a readable line per failed expectation."""
+    failures: list[str] = []
+    by_number = {c.number: c for c in cycles}
+    for want in expect.ops or ():
+        cycle = by_number.get(want.cycle)
+        wanted = Op(want.verb, want.resource, want.name)
+        if cycle is None:
+            failures.append(f"expected `{wanted}` in cycle {want.cycle}, but the simulation "
+                            f"ran {len(cycles)} cycle(s)")
+        elif not any(_same(op, wanted) for op in cycle.ops):
+            done = ", ".join(str(op) for op in cycle.ops) or "nothing"
+            failures.append(f"expected `{wanted}` in cycle {want.cycle}; it did: {done}")
+    for gone in expect.absent or ():
+        for obj in objects:
+            word = resource_word(GK.of(obj), plurals)
+            if word.lower() == gone.resource.lower() and Key.of(obj).name == gone.name:
+                failures.append(f"expected {gone.resource} {gone.name} to be absent, "
+                                f"but it exists ({Key.of(obj)})")
+    if expect.steady and cycles and cycles[-1].ops:
+        done = ", ".join(str(op) for op in cycles[-1].ops)
+        failures.append(f"expected a steady state, but the last cycle ({cycles[-1].number}) "
+                        f"still wrote: {done}")
+    if expect.no_errors:
+        failures += [f"cycle {c.number}: reconcile failed: {e}" for c in cycles
+                     for e in c.errors]
+    return failures
+
+
+def _same(op: Op, wanted: Op) -> bool:
+    return (op.verb == wanted.verb and op.resource.lower() == wanted.resource.lower()
+            and op.name == wanted.name)
