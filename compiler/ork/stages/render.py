@@ -15,7 +15,7 @@ from ..locate import Locator
 from ..resolved import CrdProvenance, Resolved
 from ..sources import SourceGraph, SourceNode
 
-STAGE_VERSION = 1
+STAGE_VERSION = 2
 LABELS = {"app.kubernetes.io/managed-by": "ork", "app.kubernetes.io/part-of": "orkestra"}
 KATALOG_DIGEST = "orkestra.orkspace.io/katalog-digest"
 LOCK_DIGEST = "orkestra.orkspace.io/lock-digest"
@@ -81,13 +81,18 @@ def _namespace(name: str) -> dict[str, Any]:
 
 
 def provenance(resolved: Resolved, graph: SourceGraph, locator: Locator) -> dict[str, Any]:
-    """Return ``provenance.yaml``: per CRD, its source and every Motif expanded into it."""
+    """Return ``provenance.yaml``: per CRD, its source and every Motif expanded into it;
+    then the names of the CRDs the Komposer disabled, when there are any."""
     nodes = {n.id: n for n in graph.nodes}
     crds = {}
     for p in sorted(resolved.provenance, key=lambda p: p.crd):
         if p.enabled:
             crds[p.crd] = _crd(p, nodes, locator)
-    return {"crds": crds}
+    out: dict[str, Any] = {"crds": crds}
+    if resolved.disabled:
+        # So that `ork plan` can tell a CRD enabled again from a new one.
+        out["disabled"] = sorted(resolved.disabled)
+    return out
 
 
 def _crd(p: CrdProvenance, nodes: dict[str, SourceNode], locator: Locator) -> dict[str, Any]:
