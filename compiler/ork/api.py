@@ -247,8 +247,7 @@ def plan(project: Project, options: BuildOptions, ctx: pipeline.Context, *, depl
     b = build(project, options, ctx)
     _require_bundleable(b)
     new = read_deployed(b.bytes_of(b.bundle_digest), "bundle.yaml")
-    return compute(old, new, disabled=b.resolved.disabled, show_secrets=show_secrets,
-                   namespace=options.namespace)
+    return compute(old, new, show_secrets=show_secrets, namespace=options.namespace)
 
 
 def why(project: Project, options: BuildOptions, ctx: pipeline.Context, query: str, *,

@@ -1,10 +1,14 @@
 """``ork plan``: what will the reconciler do differently after the deliberate restart?
 
-Compares, as data, the working tree's resolved Katalog and provenance with the deployed
-bundle's: CRDs added, removed, enabled and disabled; ``apiTypes`` changes (an API change);
-every field including template bodies, with resource items and status fields matched by
-name and path; the source and Motif versions and digests each CRD came from (a tag that
-moved is flagged); and the RBAC rules the bundle grants.
+Compares, as data, the working tree's bundle with the deployed one: CRDs added, removed,
+enabled and disabled; ``apiTypes`` changes (an API change); every field including
+template bodies, with resource items and status fields matched by name and path; the
+source and Motif versions and digests each CRD came from (a tag that moved is flagged);
+the runtime namespace; and the RBAC rules the bundle grants.
+
+Both sides are read from bundle bytes by the same reader (the new side from the bundle
+the pipeline rendered), so a plan against the previous build of the same inputs is empty
+by construction rather than by luck.
 """
 
 from __future__ import annotations
@@ -13,20 +17,26 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from . import rbac
-from .errors import InputError, Loc, OrkError
-from .kinds import Katalog, parse_document
+from .errors import InputError, Loc, Note, OrkError
+from .kinds import CRDEntry, Katalog, parse_document
 from .treediff import Delta, diff
 
-CrdAction = Literal["add", "remove", "change", "disable"]
+CrdAction = Literal["add", "remove", "change", "disable", "enable"]
 MASK = "(sensitive value)"
+CONFIGMAP = "orkestra-katalog"
+PHASES = ("onCreate", "onReconcile", "onDelete")
+HINT = ("pass the bundle.yaml that was applied, or pipe the live ConfigMap: "
+        "`kubectl get cm orkestra-katalog -n NS -o yaml | ork plan --bundle -`")
 
 
 @dataclass(frozen=True)
 class Deployed:
-    """The resolved Katalog and provenance read from a deployed bundle."""
+    """The resolved Katalog, provenance, namespace and RBAC rules read from a bundle."""
 
     katalog: Katalog
     provenance: dict[str, Any]
+    namespace: str | None = None
+    rules: list[dict[str, Any]] | None = None  # None: not in the file, derive from katalog
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,8 @@ class CrdPlan:
     source_before: tuple[str, str] | None = None  # (katalog name, version)
     source_after: tuple[str, str] | None = None
     source_tag_moved: bool = False
+    source_ref: str = ""
+    source_digests: tuple[str, str] = ("", "")
     motifs: list[MotifChange] = field(default_factory=list)
     changes: list[Delta] = field(default_factory=list)
 
@@ -57,6 +69,14 @@ class CrdPlan:
     def api_change(self) -> bool:
         """Return whether clients of this CRD are affected (its group/version/kind moved)."""
         return self.action == "change" and self.api_before != self.api_after
+
+    @property
+    def has_changes(self) -> bool:
+        """Return whether this CRD differs at all (fields, sources or Motifs)."""
+        moved = None not in (self.source_before, self.source_after) \
+            and self.source_before != self.source_after
+        return bool(self.action != "change" or self.changes or self.motifs
+                    or self.source_tag_moved or moved)
 
 
 @dataclass
@@ -68,98 +88,156 @@ class Plan:
     rbac_added: list[str]
     rbac_removed: list[str]
     namespace: str
+    namespace_before: str | None = None
+
+    @property
+    def namespace_changed(self) -> bool:
+        """Return whether the new bundle puts the runtime in another namespace."""
+        return self.namespace_before is not None and self.namespace_before != self.namespace
 
     @property
     def has_changes(self) -> bool:
         """Return whether anything at all differs."""
-        return bool(self.crds or self.blocks or self.rbac_added or self.rbac_removed)
+        return bool(self.crds or self.blocks or self.rbac_added or self.rbac_removed
+                    or self.namespace_changed)
 
     def counts(self) -> dict[str, int]:
-        """Return how many CRDs are added, changed and removed."""
+        """Return how many CRDs are added (or enabled), changed and removed (or disabled)."""
         out = {"add": 0, "change": 0, "remove": 0}
+        group = {"add": "add", "enable": "add", "change": "change", "remove": "remove",
+                 "disable": "remove"}
         for c in self.crds:
-            out["remove" if c.action in ("remove", "disable") else c.action] += 1
+            out[group[c.action]] += 1
         return out
 
 
 def read_deployed(data: bytes, path: str) -> Deployed:
-    """Return the Katalog and provenance of a bundle, a bare ConfigMap, or a kubectl dump.
+    """Return what a bundle stream, a bare ConfigMap or a kubectl ``List`` dump holds.
 
     Raises:
-        InputError: invalid-bundle (and reading errors).
+        InputError: invalid-bundle, for anything that is not such a file.
     """
     from . import yamlsrc
 
-    for doc in yamlsrc.load(data, path):
-        value = doc.value
-        if isinstance(value, dict) and value.get("kind") == "List":
-            value = next((i for i in value.get("items") or [] if _is_katalog_cm(i)), None)
-        if _is_katalog_cm(value):
-            return _from_configmap(value, path)
-    raise InputError("invalid-bundle", f"{path} holds no orkestra-katalog ConfigMap",
-                     hint="pass the bundle.yaml that was applied, or "
-                          "`kubectl get cm orkestra-katalog -n NS -o yaml | ork plan --bundle -`")
+    try:
+        docs = [d.value for d in yamlsrc.load(data, path)]
+    except OrkError as exc:
+        first = exc.diagnostics[0]
+        raise InputError("invalid-bundle", f"{path} cannot be read as a bundle: "
+                         f"{first.message}", span=first.span, hint=HINT) from exc
+    docs = [i for d in docs for i in (_items(d) if _kind(d) == "List" else [d])]
+    cm = next((d for d in docs if _is_katalog_cm(d)), None)
+    if cm is None:
+        raise InputError("invalid-bundle", f"{path} holds no {CONFIGMAP} ConfigMap with a "
+                         "katalog.yaml key", hint=HINT)
+    role = next((d for d in docs if _kind(d) == "ClusterRole"
+                 and str(_meta(d).get("name") or "").startswith("orkestra-")), None)
+    rules = role.get("rules") if role is not None else None
+    return _from_configmap(cm, path, rules if isinstance(rules, list) else None)
+
+
+def _kind(value: Any) -> Any:
+    return value.get("kind") if isinstance(value, dict) else None
+
+
+def _meta(value: dict[str, Any]) -> dict[str, Any]:
+    meta = value.get("metadata")
+    return meta if isinstance(meta, dict) else {}
+
+
+def _items(value: dict[str, Any]) -> list[Any]:
+    items = value.get("items")
+    return items if isinstance(items, list) else []
 
 
 def _is_katalog_cm(value: Any) -> bool:
-    return (isinstance(value, dict) and value.get("kind") == "ConfigMap"
+    return (_kind(value) == "ConfigMap" and _meta(value).get("name", CONFIGMAP) == CONFIGMAP
             and isinstance(value.get("data"), dict) and "katalog.yaml" in value["data"])
 
 
-def _from_configmap(cm: dict[str, Any], path: str) -> Deployed:
+def _from_configmap(cm: dict[str, Any], path: str,
+                    rules: list[dict[str, Any]] | None) -> Deployed:
     from . import yamlsrc
 
     data = cm["data"]
     try:
         docs = yamlsrc.load(str(data["katalog.yaml"]).encode("utf-8"), f"{path}#katalog.yaml")
-        katalog = parse_document(docs[0].value, Loc("deployed", 0)).model
-        prov_docs = yamlsrc.load(str(data.get("provenance.yaml") or "{}").encode("utf-8"),
-                                 f"{path}#provenance.yaml")
-    except (OrkError, IndexError) as exc:
+        katalog = parse_document(docs[0].value, Loc("deployed", 0)).model if docs else None
+        prov = yamlsrc.load(str(data.get("provenance.yaml") or "{}").encode("utf-8"),
+                            f"{path}#provenance.yaml")
+    except OrkError as exc:
         raise InputError("invalid-bundle", f"{path}: the deployed katalog.yaml cannot be read",
-                         hint="is this a bundle written by ork or Orkestra?") from exc
+                         hint="is this a bundle written by ork or Orkestra?",
+                         notes=[Note(f"{d.code}: {d.message}") for d in exc.diagnostics[:3]]
+                         ) from exc
     if not isinstance(katalog, Katalog):
-        raise InputError("invalid-bundle", f"{path}: katalog.yaml is not a Katalog")
-    provenance = prov_docs[0].value if prov_docs and isinstance(prov_docs[0].value, dict) \
-        else {}
-    return Deployed(katalog, provenance)
+        raise InputError("invalid-bundle", f"{path}: the deployed katalog.yaml is not a Katalog",
+                         hint="is this a bundle written by ork or Orkestra?")
+    provenance = prov[0].value if prov and isinstance(prov[0].value, dict) else {}
+    namespace = _meta(cm).get("namespace")
+    return Deployed(katalog, provenance, str(namespace) if namespace else None, rules)
 
 
-def compute(before: Deployed, after: Deployed, *, disabled: tuple[str, ...] = (),
-            show_secrets: bool = False, namespace: str = "orkestra-system") -> Plan:
+def compute(before: Deployed, after: Deployed, *, show_secrets: bool = False,
+            namespace: str = "orkestra-system") -> Plan:
     """Return the plan from the deployed bundle to the new one."""
     old = before.katalog.spec.crds
     new = after.katalog.spec.crds
     crds: list[CrdPlan] = []
     for name in sorted(old.keys() | new.keys()):
         if name not in new:
-            crds.append(_crd(name, "disable" if name in disabled else "remove", before, after))
+            action: CrdAction = "disable" if name in _disabled(after) else "remove"
         elif name not in old:
-            crds.append(_crd(name, "add", before, after))
+            action = "enable" if name in _disabled(before) else "add"
         else:
-            plan = _crd(name, "change", before, after)
-            plan.changes = _mask(diff(old[name].wire(), new[name].wire()), show_secrets)
-            if plan.changes or plan.motifs or plan.source_tag_moved \
-                    or plan.source_before != plan.source_after:
-                crds.append(plan)
-    old_top = {k: v for k, v in before.katalog.wire().items() if k not in ("spec",)}
-    new_top = {k: v for k, v in after.katalog.wire().items() if k not in ("spec",)}
-    added, removed = _rbac(before.katalog, after.katalog)
-    return Plan(crds, diff(old_top, new_top), added, removed, namespace)
+            action = "change"
+        plan = _crd(name, action, before, after)
+        if action == "change":
+            plan.changes = _reveal(diff(_data(old[name]), _data(new[name])), show_secrets)
+        if plan.has_changes:
+            crds.append(plan)
+    old_top = {k: v for k, v in before.katalog.wire().items() if k != "spec"}
+    new_top = {k: v for k, v in after.katalog.wire().items() if k != "spec"}
+    added, removed = _rbac(before, after)
+    return Plan(crds, diff(old_top, new_top), added, removed, namespace, before.namespace)
+
+
+def _disabled(side: Deployed) -> set[str]:
+    names = side.provenance.get("disabled")
+    return {str(n) for n in names} if isinstance(names, list) else set()
+
+
+def _crd_provenance(side: Deployed, name: str) -> dict[str, Any]:
+    crds = side.provenance.get("crds")
+    entry = crds.get(name) if isinstance(crds, dict) else None
+    return entry if isinstance(entry, dict) else {}
 
 
 def _crd(name: str, action: CrdAction, before: Deployed, after: Deployed) -> CrdPlan:
-    old = before.katalog.spec.crds.get(name)
-    new = after.katalog.spec.crds.get(name)
-    pb = (before.provenance.get("crds") or {}).get(name) or {}
-    pa = (after.provenance.get("crds") or {}).get(name) or {}
-    plan = CrdPlan(name, action, _api(old), _api(new), _source(pb), _source(pa))
-    if pb and pa:
-        plan.source_tag_moved = (_source(pb) == _source(pa)
-                                 and _digest(pb.get("source")) != _digest(pa.get("source"))
-                                 and bool((pa.get("source") or {}).get("resolved")))
-        plan.motifs = _motifs(pb.get("motifs") or [], pa.get("motifs") or [])
+    pb, pa = _crd_provenance(before, name), _crd_provenance(after, name)
+    plan = CrdPlan(name, action, _api(before.katalog.spec.crds.get(name)),
+                   _api(after.katalog.spec.crds.get(name)), _source(pb), _source(pa))
+    sb, sa = _dict(pb.get("source")), _dict(pa.get("source"))
+    plan.source_ref = str(sa.get("ref") or sb.get("ref") or "")
+    plan.source_digests = (str(sb.get("digest") or ""), str(sa.get("digest") or ""))
+    if (pb and pa) or action != "change":
+        plan.motifs = _motifs(_list(pb.get("motifs")), _list(pa.get("motifs")))
+    plan.source_tag_moved = _moved(sb, sa) and bool(sa.get("resolved"))
     return plan
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _moved(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Return whether a source kept its ref (its tag) but now has another digest."""
+    return (bool(before.get("ref")) and before.get("ref") == after.get("ref")
+            and before.get("digest") != after.get("digest"))
 
 
 def _api(crd: Any) -> str:
@@ -171,41 +249,47 @@ def _api(crd: Any) -> str:
 
 
 def _source(p: dict[str, Any]) -> tuple[str, str] | None:
-    k = p.get("katalog") if isinstance(p, dict) else None
+    k = p.get("katalog")
     if not isinstance(k, dict):
         return None
     return str(k.get("name") or ""), str(k.get("version") or "")
 
 
-def _digest(source: Any) -> str:
-    return str(source.get("digest") or "") if isinstance(source, dict) else ""
-
-
 def _motifs(before: list[Any], after: list[Any]) -> list[MotifChange]:
-    def index(items: list[Any]) -> dict[str, tuple[str, str, str]]:
-        return {str(m.get("name")): (str(m.get("version") or ""), str(m.get("digest") or ""),
-                                     str(m.get("ref") or "")) for m in items
-                if isinstance(m, dict)}
+    """Pair the Motifs of two provenance entries by name (the n-th import of a name with
+    the n-th), and return those whose version or digest differs."""
+    def index(items: list[Any]) -> dict[tuple[str, int], dict[str, Any]]:
+        out: dict[tuple[str, int], dict[str, Any]] = {}
+        for m in (m for m in items if isinstance(m, dict)):
+            name = str(m.get("name") or m.get("ref") or "")
+            out[(name, sum(1 for k in out if k[0] == name))] = m
+        return out
 
     a, b = index(before), index(after)
     out = []
-    for name in sorted(a.keys() | b.keys()):
-        va, vb = a.get(name), b.get(name)
-        if va == vb:
-            continue
-        moved = bool(va and vb and va[2] == vb[2] and va[0] == vb[0] and va[1] != vb[1])
-        out.append(MotifChange(name, va[:2] if va else None, vb[:2] if vb else None, moved))
+    for key in sorted(a.keys() | b.keys()):
+        ma, mb = a.get(key), b.get(key)
+        va, vb = _version(ma), _version(mb)
+        if va != vb:
+            moved = ma is not None and mb is not None and _moved(ma, mb) and va and vb \
+                and va[0] == vb[0] and bool(mb.get("resolved"))
+            out.append(MotifChange(key[0], va, vb, bool(moved)))
     return out
 
 
-def _rbac(before: Katalog, after: Katalog) -> tuple[list[str], list[str]]:
+def _version(m: dict[str, Any] | None) -> tuple[str, str] | None:
+    return (str(m.get("version") or ""), str(m.get("digest") or "")) if m else None
+
+
+def _rbac(before: Deployed, after: Deployed) -> tuple[list[str], list[str]]:
     """Return the grants added and removed, one line per resource: ``core/secrets: get, …``."""
-    def grants(k: Katalog) -> set[tuple[str, str]]:
+    def grants(side: Deployed) -> set[tuple[str, str]]:
         out: set[tuple[str, str]] = set()
-        for rule in rbac.rules(k):
-            for group in rule["apiGroups"]:
-                for res in rule["resources"]:
-                    out.update((f"{group or 'core'}/{res}", verb) for verb in rule["verbs"])
+        for rule in side.rules if side.rules is not None else rbac.rules(side.katalog):
+            for group in _list(_dict(rule).get("apiGroups")):
+                for res in _list(rule.get("resources")):
+                    out.update((f"{group or 'core'}/{res}", str(verb))
+                               for verb in _list(rule.get("verbs")))
         return out
 
     def lines(pairs: set[tuple[str, str]]) -> list[str]:
@@ -218,33 +302,48 @@ def _rbac(before: Katalog, after: Katalog) -> tuple[list[str], list[str]]:
     return lines(b - a), lines(a - b)
 
 
-def _mask(deltas: list[Delta], show: bool) -> list[Delta]:
-    """Hide the values of Secret items (``data``/``stringData``) unless asked to show them."""
-    if show:
-        return deltas
-    out = []
-    for d in deltas:
-        at = d.path.find(".secrets")
-        if at < 0:
-            out.append(d)
-            continue
-        rest = d.path[at + len(".secrets"):]
-        inside = ".data" in rest or ".stringData" in rest
-        out.append(Delta(d.path, d.action, _masked(d.before, inside),
-                         _masked(d.after, inside)))
-    return out
+@dataclass(frozen=True)
+class _Sensitive:
+    """A secret's value inside the diffed trees: compared by value, printed masked."""
+
+    value: Any
 
 
-def _masked(value: Any, inside: bool) -> Any:
-    """Return a value with every secret value replaced; ``inside`` means all of it is one."""
-    if value is None:
-        return None
-    if inside:
-        if isinstance(value, dict):
-            return {k: MASK for k in value}
-        return MASK
-    if isinstance(value, list):
-        return [_masked(v, False) for v in value]
+def _data(entry: CRDEntry) -> dict[str, Any]:
+    """Return a CRD as the data to compare: ``dependsOn`` always as ``{name: condition}``
+    (the wire form switches between a list and a mapping), secret values wrapped."""
+    crd = entry.wire()
+    if entry.depends_on is not None:
+        crd["dependsOn"] = {d.name: d.condition for d in entry.depends_on}
+    return _protect(crd)
+
+
+def _protect(crd: dict[str, Any]) -> dict[str, Any]:
+    """Wrap the values of every Secret item (``data`` / ``stringData``) of a CRD."""
+    reconcile = _dict(_dict(crd.get("operatorBox")).get("reconcile"))
+    for phase in PHASES:
+        block = _dict(reconcile.get(phase))
+        for group in ("secrets", "custom"):
+            for item in _list(block.get(group)):
+                if isinstance(item, dict) and (group == "secrets" or item.get("kind") == "Secret"):
+                    for key in ("data", "stringData"):
+                        values = item.get(key)
+                        if isinstance(values, dict):
+                            item[key] = {k: _Sensitive(v) for k, v in values.items()}
+    return crd
+
+
+def _reveal(deltas: list[Delta], show: bool) -> list[Delta]:
+    """Replace the wrapped secret values by the mask (or by the values, with ``show``)."""
+    return [Delta(d.path, d.action, _unwrap(d.before, show), _unwrap(d.after, show), d.parts)
+            for d in deltas]
+
+
+def _unwrap(value: Any, show: bool) -> Any:
+    if isinstance(value, _Sensitive):
+        return value.value if show else MASK
     if isinstance(value, dict):
-        return {k: _masked(v, k in ("data", "stringData")) for k, v in value.items()}
+        return {k: _unwrap(v, show) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unwrap(v, show) for v in value]
     return value
