@@ -31,6 +31,10 @@ from .lexer import SPACE, Token, lex_action
 from .problems import ProblemError, problem_at
 
 UNSUPPORTED = ("define", "template", "block", "break", "continue")
+# Nesting budget for parentheses and control structures: deeper is refused, not recursed.
+# A `range` costs 3: jinja2 compiles it to a Python `for`, and Python allows 20 nested loops.
+MAX_DEPTH = 40
+_WEIGHT = {"range": 3}
 _CONTROL = ("if", "range", "with")
 _LITERALS = {"true": True, "false": False, "nil": None}
 
@@ -49,6 +53,14 @@ class _Parser:
     items: list[Text | _Raw] = field(default_factory=list)
     pos: int = 0
     scopes: list[set[str]] = field(default_factory=lambda: [{""}])
+    depth: int = 0
+
+    def deeper(self, start: int, end: int, weight: int = 1) -> None:
+        """Count one more level of nesting; refuse to go past MAX_DEPTH."""
+        self.depth += weight
+        if self.depth > MAX_DEPTH:
+            raise self.fail(f"nested more than {MAX_DEPTH} levels deep", start, end,
+                            hint="split the template, or use variables ($x := …)")
 
     def fail(self, message: str, start: int, end: int | None = None,
              code: str = "template-syntax", hint: str | None = None) -> ProblemError:
@@ -162,6 +174,8 @@ def _keyword(tokens: list[Token]) -> str | None:
 
 
 def _control(p: _Parser, kind: str, first: _Raw) -> Control:
+    weight = _WEIGHT.get(kind, 1)
+    p.deeper(first.delims.start, first.delims.end, weight)
     p.scopes.append(set())
     branches: list[Branch] = []
     opener = first
@@ -178,6 +192,7 @@ def _control(p: _Parser, kind: str, first: _Raw) -> Control:
         if _keyword(stop_tokens) == "end":
             _no_args(p, stop_tokens, "end")
             p.scopes.pop()
+            p.depth -= weight
             return Control(kind, tuple(branches), None, None, stop.delims)
         # else, else if, else with
         if len(stop_tokens) > 1 and stop_tokens[1].kind == "ident" \
@@ -193,6 +208,7 @@ def _control(p: _Parser, kind: str, first: _Raw) -> Control:
         p.pos += 1
         _no_args(p, stop2.tokens or [], "end")
         p.scopes.pop()
+        p.depth -= weight
         return Control(kind, tuple(branches), stop.delims, else_body, stop2.delims)
 
 
@@ -339,6 +355,8 @@ def _paren(p: _Parser, tokens: list[Token], i: int) -> tuple[Expr, int]:
                 if not inner:
                     raise p.fail("empty parentheses", open_tok.start, tokens[j].end)
                 delims = Delims(open_tok.start, tokens[j].end)
+                p.deeper(open_tok.start, open_tok.end)
                 pipe = _pipeline(p, inner, delims, decl=False)
+                p.depth -= 1
                 return Paren(open_tok.start, tokens[j].end, pipe), j + 1
     raise p.fail("unclosed left paren", open_tok.start, open_tok.end)

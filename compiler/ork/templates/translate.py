@@ -114,24 +114,37 @@ def _control(t: _T, node: Control, scope: _Scope) -> str:
     inner = _Scope(scope.dot, dict(scope.vars))
     if node.kind == "range":
         return _range(t, node, inner)
-    out: list[str] = []
-    for br in node.branches:
-        out.append(_branch(t, node.kind, br, inner))
+    # An if/else-if chain is flattened: each condition runs only while no earlier one held,
+    # and a branch number picks the body. Nesting per `else if` would hit Python's limit on
+    # nested blocks in the code jinja2 generates.
+    taken = t.fresh("_n")
+    out = ["{% set " + taken + " = 0 %}"]
+    bodies: list[str] = []
+    for i, br in enumerate(node.branches, 1):
+        head, body = _branch(t, node.kind, br, inner)
+        test = "{% if _b(" + head[1] + ") %}{% set " + taken + " = " + str(i) + " %}{% endif %}"
+        if i == 1:
+            out.append(head[0] + test)
+        else:
+            out.append("{% if " + taken + " == 0 %}" + head[0] + test + "{% endif %}")
+        bodies.append(body)
+    for i, body in enumerate(bodies, 1):
+        out.append(("{% if " if i == 1 else "{% elif ") + taken + " == " + str(i) + " %}" + body)
     if node.else_body is not None:
-        out.append(_nodes(t, node.else_body, inner))
-    out.append("{% endif %}" * len(node.branches))
+        out.append("{% else %}" + _nodes(t, node.else_body, inner))
+    out.append("{% endif %}")
     return "".join(out)
 
 
-def _branch(t: _T, kind: str, br: Branch, scope: _Scope) -> str:
+def _branch(t: _T, kind: str, br: Branch, scope: _Scope) -> tuple[tuple[str, str], str]:
+    """Return ((code computing the branch's value, its variable), the body's code)."""
     pre, e = _pipeline(t, br.pipe, scope)
     value = t.fresh("_w")
     head = pre + "{% set " + value + " = " + e + " %}"
     if br.pipe.decl:
         head += _bind(t, br.pipe, value, scope)
     body_scope = _Scope(value if kind == "with" else scope.dot, dict(scope.vars))
-    body = _nodes(t, br.body, body_scope)
-    return head + "{% if _b(" + value + ") %}" + body + "{% else %}"
+    return (head, value), _nodes(t, br.body, body_scope)
 
 
 def _range(t: _T, node: Control, scope: _Scope) -> str:
@@ -184,7 +197,12 @@ def _command(t: _T, cmd: Command, scope: _Scope, piped: str | None) -> tuple[str
 
 def _short_circuit(t: _T, name: str, operands: tuple[Expr, ...], piped: str | None,
                    scope: _Scope) -> tuple[str, str]:
-    """``and a b c``: stop at the first false (``or``: true) operand and return it."""
+    """``and a b c``: stop at the first false (``or``: true) operand and return it.
+
+    Each further operand is evaluated only while the running value still says "go on";
+    the tests are in sequence, not nested, so a long ``and`` cannot hit Python's limit on
+    nested blocks.
+    """
     tmp = t.fresh("_s")
     pieces: list[tuple[str, str]] = [_operand(t, arg, scope) for arg in operands]
     if piped is not None:
@@ -192,8 +210,7 @@ def _short_circuit(t: _T, name: str, operands: tuple[Expr, ...], piped: str | No
     test = "_b(" + tmp + ")" if name == "and" else "not _b(" + tmp + ")"
     out = pieces[0][0] + "{% set " + tmp + " = " + pieces[0][1] + " %}"
     for p, e in pieces[1:]:
-        out += "{% if " + test + " %}" + p + "{% set " + tmp + " = " + e + " %}"
-    out += "{% endif %}" * (len(pieces) - 1)
+        out += "{% if " + test + " %}" + p + "{% set " + tmp + " = " + e + " %}{% endif %}"
     return out, tmp
 
 
