@@ -17,6 +17,7 @@ import click
 from ..errors import Diagnostic, OrkError
 
 F = TypeVar("F", bound=Callable[..., Any])
+MAX_EXCERPT_SOURCE = 16 * 1024 * 1024
 
 
 @dataclass
@@ -59,6 +60,8 @@ class Settings:
             return self.extra_sources[path]
         base = self.root or self.cwd
         try:
+            if (base / path).stat().st_size > MAX_EXCERPT_SOURCE:
+                return None  # an excerpt is not worth reading a huge file into memory
             return (base / path).read_text("utf-8-sig")
         except (OSError, UnicodeDecodeError, ValueError):
             return None

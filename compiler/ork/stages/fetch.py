@@ -142,6 +142,7 @@ def _load_file(st: _State, item: _Pending) -> tuple[SourceNode, list[yamlsrc.Doc
     rel = item.node_id.removeprefix("file:")
     path = st.req.root / rel
     try:
+        _check_size(path, rel, st.req.max_file_size, item.span)
         data = path.read_bytes()
     except FileNotFoundError as exc:
         raise InputError("file-not-found", f"{rel}: no such file", span=item.span,
@@ -155,6 +156,20 @@ def _load_file(st: _State, item: _Pending) -> tuple[SourceNode, list[yamlsrc.Doc
     node, docs = _parsed_node(st, item.node_id, rel, data, item.span)
     st.local[rel] = node.digest
     return node, docs
+
+
+def _check_size(path: Path, rel: str, limit: int, span: Span | None) -> None:
+    """Refuse an oversized file before reading it, so memory stays bounded.
+
+    Raises:
+        InputError: file-too-large.
+    """
+    size = path.stat().st_size
+    if size > limit:
+        raise InputError("file-too-large", f"{rel} is {size:,} bytes, over the limit of "
+                         f"{limit:,}", span=span or Span(rel, 1, 1, 1, 1),
+                         hint="raise the limit with --max-file-size if this file is really "
+                              "meant to be this big")
 
 
 def _parsed_node(st: _State, node_id: str, display: str, data: bytes,
