@@ -247,7 +247,9 @@ def plan(project: Project, options: BuildOptions, ctx: pipeline.Context, *, depl
     b = build(project, options, ctx)
     _require_bundleable(b)
     new = read_deployed(b.bytes_of(b.bundle_digest), "bundle.yaml")
-    return compute(old, new, show_secrets=show_secrets, namespace=options.namespace)
+    result = compute(old, new, show_secrets=show_secrets, namespace=options.namespace)
+    result.warnings = list(b.warnings)
+    return result
 
 
 def why(project: Project, options: BuildOptions, ctx: pipeline.Context, query: str, *,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from . import rbac
-from .errors import InputError, Loc, Note, OrkError
+from .errors import Diagnostic, InputError, Loc, Note, OrkError
 from .kinds import CRDEntry, Katalog, parse_document
 from .treediff import Delta, diff
 
@@ -89,6 +89,7 @@ class Plan:
     rbac_removed: list[str]
     namespace: str
     namespace_before: str | None = None
+    warnings: list[Diagnostic] = field(default_factory=list)  # of the working tree's build
 
     @property
     def namespace_changed(self) -> bool:
@@ -128,8 +129,12 @@ def read_deployed(data: bytes, path: str) -> Deployed:
     docs = [i for d in docs for i in (_items(d) if _kind(d) == "List" else [d])]
     cm = next((d for d in docs if _is_katalog_cm(d)), None)
     if cm is None:
+        source = next((d["kind"] for d in docs if _kind(d) in ("Katalog", "Komposer", "Motif")),
+                      None)
+        hint = (f"this is a {source} source; --bundle takes the bundle built from it "
+                "(`ork generate bundle`) as it was applied" if source else HINT)
         raise InputError("invalid-bundle", f"{path} holds no {CONFIGMAP} ConfigMap with a "
-                         "katalog.yaml key", hint=HINT)
+                         "katalog.yaml key", hint=hint)
     role = next((d for d in docs if _kind(d) == "ClusterRole"
                  and str(_meta(d).get("name") or "").startswith("orkestra-")), None)
     rules = role.get("rules") if role is not None else None

@@ -64,7 +64,8 @@ def _diff(a: Any, b: Any, path: str, parts: tuple[Part, ...]) -> Iterator[Delta]
 
 def merged_order(before: Sequence[Hashable], after: Sequence[Hashable]) -> list[Any]:
     """Return the keys of both sides: ``after``'s order, each key only in ``before`` placed
-    right after the key that preceded it there."""
+    just ahead of the next key that followed it there and is still present (at the end when
+    none is)."""
     at = {k: i for i, k in enumerate(before)}
     present = set(after)
     out: list[Any] = []

@@ -7,7 +7,7 @@ import sys
 import click
 
 from .build import make_context, options_for, project_for
-from .common import Settings, build_options, files_option
+from .common import Settings, build_options, files_option, print_warnings
 
 
 @click.command()
@@ -29,16 +29,9 @@ def plan(settings: Settings, files: tuple[str, ...], deployed: str, fmt: str,
          lock_path: str | None, allow_outside_root: bool, max_file_size: int) -> int:
     """Show what the reconciler will do differently after the next restart."""
     from .. import api, planrender
-    from ..errors import InputError
 
-    if deployed == "-":
-        data, name = sys.stdin.buffer.read(), "stdin"
-    else:
-        try:
-            data, name = (settings.cwd / deployed).read_bytes(), deployed
-        except OSError as exc:
-            raise InputError("file-not-found", f"{deployed}: {exc.strerror}",
-                             hint="pass the bundle that is deployed now") from exc
+    data, name = _read_deployed(settings, deployed)
+    settings.extra_sources[name] = data.decode("utf-8", errors="replace")  # for excerpts
     project = project_for(settings, files)
     ns = namespace or settings.env.get("ORK_NAMESPACE") or "orkestra-system"
     options = options_for(settings, namespace=ns, lock_path=lock_path,
@@ -48,10 +41,35 @@ def plan(settings: Settings, files: tuple[str, ...], deployed: str, fmt: str,
                       deployed_name=name, show_secrets=show_secrets)
     render = {"text": planrender.to_text, "json": planrender.to_json,
               "markdown": planrender.to_markdown}[fmt]
+    print_warnings(settings, result.warnings)
     click.echo(render(result), nl=False)
     if detailed_exitcode and result.has_changes:
         return 2
     return 0
+
+
+def _read_deployed(settings: Settings, deployed: str) -> tuple[bytes, str]:
+    """Return the bytes given to ``--bundle`` (a file, or stdin for ``-``) and their name."""
+    from ..errors import InputError, UsageError
+
+    if deployed == "-":
+        stdin = sys.stdin.buffer
+        if stdin.isatty():
+            raise UsageError("usage", "--bundle - reads the deployed bundle from stdin, but "
+                             "nothing is piped in",
+                             hint="kubectl get cm orkestra-katalog -n NS -o yaml | "
+                                  "ork plan --bundle -")
+        return stdin.read(), "stdin"
+    path = settings.cwd / deployed
+    try:
+        return path.read_bytes(), deployed
+    except FileNotFoundError as exc:
+        raise InputError("file-not-found", f"{deployed}: no such file",
+                         hint="pass the bundle that is deployed now") from exc
+    except OSError as exc:
+        raise InputError("invalid-bundle", f"{deployed} cannot be read: {exc.strerror}",
+                         hint="pass the bundle.yaml that was applied, or a ConfigMap file")\
+            from exc
 
 
 @click.command()
