@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from .stages.validate import Report
 
 STAGES = ("fetch", "merge", "validate", "render")
-STAGE_VERSIONS = {"fetch": 1, "merge": 1, "validate": 1, "render": 2}
+STAGE_VERSIONS = {"fetch": 1, "merge": 2, "validate": 1, "render": 2}
 
 
 class Reporter(Protocol):

@@ -335,7 +335,11 @@ def _stamp(ctx: _Ctx, crd: _Crd, top: Metadata | None) -> None:
         updates["katalog_version"] = version
     if description:
         updates["katalog_description"] = description
-    crd.entry = crd.entry.model_copy(update=updates)
+    # A CRD that already carries stamps comes from a resolved Katalog (`ork template`
+    # output compiled again): keep them, so that a resolved Katalog is a fixed point.
+    entry = crd.entry
+    updates = {k: v for k, v in updates.items() if getattr(entry, k) is None}
+    crd.entry = entry.model_copy(update=updates)
     mloc = Loc(crd.source, crd.doc, ("metadata",))
     crd.origins.extend([
         (("katalogName",), mloc.child("name")),
