@@ -61,6 +61,7 @@ class CrdPlan:
     source_after: tuple[str, str] | None = None
     source_tag_moved: bool = False
     source_ref: str = ""
+    source_refs: tuple[str, str] = ("", "")  # set when only the ref changed (same version)
     source_digests: tuple[str, str] = ("", "")
     motifs: list[MotifChange] = field(default_factory=list)
     changes: list[Delta] = field(default_factory=list)
@@ -76,7 +77,7 @@ class CrdPlan:
         moved = None not in (self.source_before, self.source_after) \
             and self.source_before != self.source_after
         return bool(self.action != "change" or self.changes or self.motifs
-                    or self.source_tag_moved or moved)
+                    or self.source_tag_moved or moved or any(self.source_refs))
 
 
 @dataclass
@@ -228,6 +229,9 @@ def _crd(name: str, action: CrdAction, before: Deployed, after: Deployed) -> Crd
     if (pb and pa) or action != "change":
         plan.motifs = _motifs(_list(pb.get("motifs")), _list(pa.get("motifs")))
     plan.source_tag_moved = _moved(sb, sa) and bool(sa.get("resolved"))
+    refs = (str(sb.get("ref") or ""), str(sa.get("ref") or ""))
+    if all(refs) and refs[0] != refs[1] and plan.source_before == plan.source_after:
+        plan.source_refs = refs  # e.g. the same Katalog, now vendored
     return plan
 
 

@@ -104,6 +104,8 @@ def _crd_lines(crd: CrdPlan) -> list[Line]:
     if crd.api_change:
         lines.append(Line("    ", "", f"API change: {crd.api_before} → {crd.api_after} "
                                        "(clients of this CRD are affected)"))
+    if any(crd.source_refs):
+        lines.append(Line("    ", "", f"source {crd.source_refs[0]} → {crd.source_refs[1]}"))
     if crd.source_tag_moved:
         lines.append(Line("    ", "", f"source {crd.source_ref}  {_short(crd.source_digests[0])} "
                                        f"→ {_short(crd.source_digests[1])}  tag moved"))
@@ -222,6 +224,7 @@ def _crd_json(c: CrdPlan) -> dict[str, Any]:
         "name": c.name, "action": c.action, "apiChange": c.api_change,
         "api": {"before": c.api_before or None, "after": c.api_after or None},
         "source": {"ref": c.source_ref or None,
+                   "refBefore": c.source_refs[0] or None, "refAfter": c.source_refs[1] or None,
                    "before": source(c.source_before, c.source_digests[0]),
                    "after": source(c.source_after, c.source_digests[1]),
                    "tagMoved": c.source_tag_moved},

@@ -157,8 +157,10 @@ def answer(resolved: Resolved, graph: SourceGraph, locator: Locator, query: str)
     entry = resolved.katalog.spec.crds.get(crd)
     if entry is None:
         names = sorted(resolved.katalog.spec.crds)
-        raise UsageError("usage", f"no CRD named {crd!r} in the resolved Katalog",
-                         hint=_did_you_mean(crd, names) or "the Katalog has no CRDs")
+        hint = _did_you_mean(crd, names) or "the Katalog has no CRDs"
+        if crd in resolved.disabled:
+            hint = f"{crd!r} is disabled (`enabled: false`), so the bundle does not carry it"
+        raise UsageError("usage", f"no CRD named {crd!r} in the resolved Katalog", hint=hint)
     data = entry.wire()
     path = resolve_path(data, text)
     value: Any = data

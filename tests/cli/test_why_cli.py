@@ -194,6 +194,15 @@ def test_an_unknown_crd_or_path_is_a_usage_error(project: Path, ork: Ork, query:
     assert result.stdout == ""
 
 
+def test_a_disabled_crd_says_so(project: Path, ork: Ork) -> None:
+    (project / "komposer.yaml").write_text(KOMPOSER + "    other:\n      enabled: false\n")
+    (project / "katalogs" / "web.yaml").write_text(
+        KATALOG + "    other:\n      apiTypes: {group: demo.io, version: v1, kind: Other}\n")
+    result = ork("why", "other", cwd=project)
+    assert result.code == 64, str(result)
+    assert "'other' is disabled" in result.stderr
+
+
 def test_a_registry_chain_pins_each_source_by_digest(tmp_path: Path, ork: Ork) -> None:
     (tmp_path / "komposer.yaml").write_text(
         "apiVersion: orkestra.orkspace.io/v1\nkind: Komposer\nmetadata: {name: demo}\n"

@@ -143,6 +143,15 @@ def test_the_source_tag_moved_only_for_a_remote_source_with_the_same_ref() -> No
     assert "from shop-operator v1.0.0 → v2.0.0" in planrender.to_text(bumped)
 
 
+def test_the_same_katalog_from_another_ref_is_shown() -> None:
+    before = deployed({"w": crd()}, {"crds": {"w": source("shop:v1", D1)}})
+    after = deployed({"w": crd()}, {"crds": {"w": source("oci-layout://vendor:shop:v1", D1)}})
+    [change] = compute(before, after).crds
+    assert change.source_refs == ("shop:v1", "oci-layout://vendor:shop:v1")
+    assert "    source shop:v1 → oci-layout://vendor:shop:v1\n" in \
+        planrender.to_text(compute(before, after))
+
+
 def test_motifs_are_paired_by_name_and_occurrence() -> None:
     """A Motif imported twice into one CRD is two Motifs, not one that flips."""
     twice = [motif("web", "v1", D1), motif("web", "v1", D1)]
