@@ -143,13 +143,16 @@ def _motif(m: MotifChange) -> str:
 def _delta_lines(d: Delta, indent: str) -> list[Line]:
     lines = [Line(indent, SYMBOL[d.action] + " ", d.path)]
     pad = indent + "    "
+    literal = True
     if d.action == "change" and isinstance(d.before, str) and isinstance(d.after, str) \
             and ("\n" in d.before or "\n" in d.after):
-        return lines + _unified(d.before, d.after, pad)
+        if d.before.splitlines() != d.after.splitlines():
+            return lines + _unified(d.before, d.after, pad)
+        literal = False  # only the line ends differ: show them escaped
     if d.action in ("change", "remove"):
-        lines += _value_lines("-", d.before, pad)
+        lines += _value_lines("-", d.before, pad, literal)
     if d.action in ("change", "add"):
-        lines += _value_lines("+", d.after, pad)
+        lines += _value_lines("+", d.after, pad, literal)
     return lines
 
 
@@ -163,10 +166,10 @@ def _unified(before: str, after: str, pad: str) -> list[Line]:
     return out
 
 
-def _value_lines(sign: str, value: Any, pad: str) -> list[Line]:
+def _value_lines(sign: str, value: Any, pad: str, literal: bool = True) -> list[Line]:
     if isinstance(value, dict | list) and value:
         text = yamlout.dump(value)
-    elif isinstance(value, str) and "\n" in value:
+    elif isinstance(value, str) and "\n" in value.rstrip("\n") and literal:
         text = "|\n" + "".join(f"  {line}\n" for line in value.splitlines())
     elif value == MASK:
         text = MASK

@@ -251,6 +251,12 @@ def test_a_multiline_change_is_a_unified_diff_and_markdown_keeps_context_lines()
     assert "\n-      end: 1\n+      end: 2\n" in md
 
 
+def test_a_change_of_line_ends_only_is_still_visible() -> None:
+    plan = compute(deployed({"w": crd(description="a\nb\n")}),
+                   deployed({"w": crd(description="a\nb")}))
+    assert '  ~ description\n      - "a\\nb\\n"\n      + "a\\nb"\n' in planrender.to_text(plan)
+
+
 def test_an_added_multiline_value_prints_as_a_literal() -> None:
     plan = compute(deployed({"w": crd()}), deployed({"w": crd(description="a\nb")}))
     assert "  + description\n      + |\n      +   a\n      +   b\n" in planrender.to_text(plan)
