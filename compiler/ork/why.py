@@ -22,6 +22,7 @@ from .sources import SourceGraph, SourceNode
 Path = tuple[PathPart, ...]
 _TOKEN = re.compile(r'\.?([^.\[\]"]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]')
 SET_BY = {"katalog": "the Katalog that defines the CRD", "override": "the Komposer's override",
+          "inline": "the Komposer, which defines the CRD inline",
           "motif": "a Motif expanded into the CRD", "stamp": "ork, from the Katalog's metadata"}
 STAMPS = ("katalogName", "katalogNamespace", "katalogVersion", "katalogDescription")
 
@@ -176,6 +177,8 @@ def answer(resolved: Resolved, graph: SourceGraph, locator: Locator, query: str)
     out.chain = _chain(prov, graph)
     use = _motif_for(prov.motifs, path)
     out.set_by = _set_by(prov, path, loc, use)
+    if out.set_by == "katalog" and "Komposer" in graph.node(prov.source).kinds:
+        out.set_by = "inline"
     if use is not None and out.set_by == "motif":
         link = _link(graph.node(use.source), "Motif")
         link.at = _edge_span(graph, prov.source, use.source, crd=crd, index=use.index)

@@ -194,6 +194,15 @@ def test_an_unknown_crd_or_path_is_a_usage_error(project: Path, ork: Ork, query:
     assert result.stdout == ""
 
 
+def test_a_crd_defined_inline_by_the_komposer(project: Path, ork: Ork) -> None:
+    (project / "komposer.yaml").write_text(
+        KOMPOSER + "    cache:\n      apiTypes: {group: demo.io, version: v1, kind: Cache}\n")
+    data = why_json(ork, "cache.apiTypes.kind", project)
+    assert (data["value"], at(data["writtenAt"]), data["setBy"]) == (
+        "Cache", "komposer.yaml:19", "inline")
+    assert [c["ref"] for c in data["chain"]] == ["komposer.yaml"]
+
+
 def test_a_disabled_crd_says_so(project: Path, ork: Ork) -> None:
     (project / "komposer.yaml").write_text(KOMPOSER + "    other:\n      enabled: false\n")
     (project / "katalogs" / "web.yaml").write_text(
