@@ -21,12 +21,13 @@ from jinja2.sandbox import SandboxedEnvironment
 from . import functions
 from .ast import Action, Node
 from .checks import function_problems
+from .lexer import INT64
 from .parser import has_actions, parse
 from .problems import Problem, ProblemError
 from .translate import translate
-from .values import ExecError, to_text, truth
+from .values import MAX_TEXT, ExecError, to_text, truth
 
-MAX_OUTPUT = 1 << 20  # characters one render may produce
+MAX_OUTPUT = MAX_TEXT  # characters one render may produce
 MAX_ITERATIONS = 100_000  # range iterations one render may run
 
 
@@ -78,13 +79,22 @@ class _Budget:
 
 
 def _guard(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """Wrap a function: foreign errors become ExecError, and no result may be text longer
+    than MAX_TEXT or an integer outside int64 (Python's integers never overflow, so
+    ``mul`` in a loop would otherwise grow without bound)."""
+
     def call(*args: Any) -> Any:
         try:
-            return fn(*args)
+            result = fn(*args)
         except ExecError:
             raise
         except (TypeError, ValueError, OverflowError, RecursionError) as exc:
             raise ExecError(f"{name}: {exc}") from exc
+        if isinstance(result, str) and len(result) > MAX_TEXT:
+            raise ExecError(f"{name}: the result is larger than {MAX_TEXT} characters")
+        if isinstance(result, int) and not INT64[0] <= result <= INT64[1]:
+            raise ExecError(f"{name}: integer overflow")
+        return result
 
     return call
 

@@ -9,7 +9,12 @@ runtime-only functions at the end, which are never available at build time.
 
 Deliberate choices where Go or sprig would surprise (also in docs/templates.md):
 ``split`` returns a list (sprig returns a ``_0``/``_1`` map); ``keys`` and ``values`` are
-sorted by key; ``index`` of a missing map key or of nil is nil.
+sorted by key; ``index`` of a missing map key or of nil is nil; math keeps integers
+integral and floats floating (sprig converts everything to int64). As in Go, ``len``,
+``index`` and ``slice`` count a string in UTF-8 bytes.
+
+No function returns text longer than MAX_OUTPUT: the ones that could build more (``join``,
+``replace``, ``repeat``, ``quote``) refuse before building it.
 """
 
 from __future__ import annotations
@@ -25,9 +30,19 @@ from typing import Any
 
 from . import k8s
 from .printf import go_quote, sprint, sprintf, sprintln
-from .values import ExecError, compare, equal, number, to_json, to_text, truth, type_name
+from .values import (
+    MAX_TEXT,
+    ExecError,
+    compare,
+    equal,
+    number,
+    to_json,
+    to_text,
+    truth,
+    type_name,
+)
 
-MAX_OUTPUT = 1 << 20  # no single function result may exceed 1 MiB of text
+MAX_OUTPUT = MAX_TEXT  # no single function result may exceed 1 MiB of text
 
 
 @dataclass(frozen=True)
@@ -42,7 +57,9 @@ class Function:
 def _len(x: Any) -> int:
     if x is None:
         return 0
-    if isinstance(x, str | list | tuple | dict):
+    if isinstance(x, str):
+        return len(x.encode())  # Go: a string's length is its UTF-8 byte count
+    if isinstance(x, list | tuple | dict):
         return len(x)
     raise ExecError(f"len of {type_name(x)}")
 
@@ -54,10 +71,11 @@ def _index(x: Any, *keys: Any) -> Any:
         if isinstance(x, dict):
             x = x.get(to_text(key))
         elif isinstance(x, list | tuple | str):
+            seq = x.encode() if isinstance(x, str) else x  # Go: a string's byte, as an int
             i = _int_arg(key, "index")
-            if not 0 <= i < len(x):
+            if not 0 <= i < len(seq):
                 raise ExecError(f"index out of range: {i}")
-            x = x[i]
+            x = seq[i]
         else:
             raise ExecError(f"can't index item of type {type_name(x)}")
     return x
@@ -66,12 +84,18 @@ def _index(x: Any, *keys: Any) -> Any:
 def _slice(x: Any, *bounds: Any) -> Any:
     if not isinstance(x, str | list | tuple):
         raise ExecError(f"can't slice item of type {type_name(x)}")
-    idx = [_int_arg(b, "slice") for b in bounds[:2]]
+    if isinstance(x, str) and len(bounds) > 2:
+        raise ExecError("cannot 3-index slice a string")
+    seq = x.encode() if isinstance(x, str) else x  # Go slices a string by bytes
+    idx = [_int_arg(b, "slice") for b in bounds]
     start = idx[0] if idx else 0
-    end = idx[1] if len(idx) > 1 else len(x)
-    if not 0 <= start <= end <= len(x):
-        raise ExecError(f"slice bounds out of range [{start}:{end}] with length {len(x)}")
-    return list(x[start:end]) if not isinstance(x, str) else x[start:end]
+    end = idx[1] if len(idx) > 1 else len(seq)
+    cap = idx[2] if len(idx) > 2 else len(seq)
+    if not 0 <= start <= end <= cap <= len(seq):
+        raise ExecError(f"slice bounds out of range [{start}:{end}] with length {len(seq)}")
+    if isinstance(seq, bytes):
+        return seq[start:end].decode("utf-8", "replace")
+    return list(seq[start:end])
 
 
 def _int_arg(value: Any, fn: str) -> int:
@@ -91,7 +115,19 @@ def _coalesce(*values: Any) -> Any:
 
 
 def _title(s: Any) -> str:
-    return re.sub(r"(?:^|(?<=[^\w]))(\w)", lambda m: m.group(1).upper(), to_text(s))
+    """Go's ``strings.Title``: upper-case every character that follows a separator."""
+    out, prev = [], " "
+    for ch in to_text(s):
+        out.append(ch.upper() if _separator(prev) else ch)
+        prev = ch
+    return "".join(out)
+
+
+def _separator(ch: str) -> bool:
+    """Go's rule: ASCII other than letters, digits and ``_``; beyond ASCII, spaces only."""
+    if ch < "\x80":
+        return not (ch.isalnum() or ch == "_")
+    return not ch.isalnum() and ch.isspace()
 
 
 def _trunc(n: Any, s: Any) -> str:
@@ -105,8 +141,7 @@ def _repeat(n: Any, s: Any) -> str:
     text, count = to_text(s), _int_arg(n, "repeat")
     if count < 0:
         raise ExecError("repeat: negative count")
-    if count * len(text) > MAX_OUTPUT:
-        raise ExecError(f"repeat: the result would be larger than {MAX_OUTPUT} bytes")
+    _fits("repeat", count * len(text))
     return text * count
 
 
@@ -196,6 +231,7 @@ def _to_yaml(v: Any) -> str:
     from ..kinds.base import sort_keys
     from ..yamlout import dump
 
+    to_json(v)  # the same size limit as JSON, before building anything bigger
     return dump(sort_keys(v)).removesuffix("\n")
 
 
@@ -267,7 +303,22 @@ def _has(needle: Any, haystack: Any) -> bool:
 def _join(sep: Any, v: Any) -> str:
     if isinstance(v, str):
         return v
-    return to_text(sep).join(to_text(x) for x in _seq("join", v))
+    parts = [to_text(x) for x in _seq("join", v)]
+    separator = to_text(sep)
+    _fits("join", sum(map(len, parts)) + len(separator) * max(len(parts) - 1, 0))
+    return separator.join(parts)
+
+
+def _replace(old: Any, new: Any, s: Any) -> str:
+    text, before, after = to_text(s), to_text(old), to_text(new)
+    count = text.count(before) if before else len(text) + 1
+    _fits("replace", len(text) + count * (len(after) - len(before)))
+    return text.replace(before, after)
+
+
+def _fits(fn: str, size: int) -> None:
+    if size > MAX_OUTPUT:
+        raise ExecError(f"{fn}: the result would be larger than {MAX_OUTPUT} characters")
 
 
 def _split(sep: Any, s: Any) -> list[str]:
@@ -276,11 +327,15 @@ def _split(sep: Any, s: Any) -> list[str]:
 
 
 def _quote(*values: Any) -> str:
-    return " ".join(go_quote(to_text(v)) for v in values if v is not None)
+    quoted = [go_quote(to_text(v)) for v in values if v is not None]
+    _fits("quote", sum(len(q) + 1 for q in quoted))
+    return " ".join(quoted)
 
 
 def _squote(*values: Any) -> str:
-    return " ".join(f"'{to_text(v)}'" for v in values if v is not None)
+    texts = [to_text(v) for v in values if v is not None]
+    _fits("squote", sum(len(t) + 3 for t in texts))
+    return " ".join(f"'{t}'" for t in texts)
 
 
 def _eq(a: Any, *others: Any) -> bool:
@@ -328,8 +383,7 @@ DETERMINISTIC: dict[str, Function] = {
     "hasPrefix": Function(_s2(str.startswith), 2, 2),
     "hasSuffix": Function(_s2(str.endswith), 2, 2),
     "contains": Function(_s2(lambda s, sub: sub in s), 2, 2),
-    "replace": Function(lambda old, new, s: to_text(s).replace(to_text(old), to_text(new)),
-                        3, 3),
+    "replace": Function(_replace, 3, 3),
     "split": Function(_split, 2, 2), "join": Function(_join, 2, 2),
     "repeat": Function(_repeat, 2, 2), "quote": Function(_quote, 0, None),
     "squote": Function(_squote, 0, None), "trunc": Function(_trunc, 2, 2),

@@ -8,6 +8,7 @@ after it.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -112,10 +113,18 @@ def _number(src: str, i: int) -> Token:
         end += 1  # Go reads the whole run, then rejects it as a bad number
     text = src[i:end]
     value = parse_number(text)
+    shown = text if len(text) <= 40 else text[:37] + "..."
     if value is None:
-        raise ProblemError(problem_at(src, "template-syntax", f"bad number syntax: {text!r}",
+        raise ProblemError(problem_at(src, "template-syntax", f"bad number syntax: {shown!r}",
                                       i, end))
+    if isinstance(value, int) and not INT64[0] <= value <= INT64[1]:
+        raise ProblemError(problem_at(src, "template-syntax", f"{shown} overflows int", i, end,
+                                      hint="integers are 64-bit; write a float (1e20) for "
+                                           "larger numbers"))
     return Token("number", i, end, value)
+
+
+INT64 = (-(1 << 63), (1 << 63) - 1)
 
 
 def parse_number(text: str) -> int | float | None:
@@ -127,6 +136,8 @@ def parse_number(text: str) -> int | float | None:
     digits = body.lstrip("+-")
     if not digits:
         return None
+    if len(digits) > 40 and digits.isdigit():
+        return sign * (1 << 64)  # an integer far beyond int64 (and Python's int() limit)
     try:
         if len(digits) > 1 and digits[0] == "0" and digits[1].isdigit() and \
                 all(ch in "01234567" for ch in digits):
@@ -136,12 +147,14 @@ def parse_number(text: str) -> int | float | None:
         pass
     try:
         if digits[:2].lower() == "0x":
-            return sign * float.fromhex(digits)
-        if digits in ("inf", "nan", "infinity") or not any(ch.isdigit() for ch in digits):
+            value = float.fromhex(digits)
+        elif not any(ch.isdigit() for ch in digits):
             return None
-        return sign * float(digits)
-    except ValueError:
+        else:
+            value = float(digits)
+    except (ValueError, OverflowError):
         return None
+    return sign * value if math.isfinite(value) else None  # Go: out of range is an error
 
 
 def _string(src: str, i: int) -> Token:

@@ -13,39 +13,54 @@ import re
 import unicodedata
 from typing import Any
 
-from .values import ExecError, go_float, to_text, type_name
+from .values import MAX_TEXT, ExecError, go_float, to_text, type_name
 
 _SPEC = re.compile(r"%([-+# 0]*)(\d+)?(?:\.(\d*))?([a-zA-Z%])")
-MAX_WIDTH = 4096  # a width like %999999999d would allocate gigabytes
+MAX_WIDTH = 4096  # a width or precision like %999999999d would allocate gigabytes
 
 
 def sprintf(fmt: str, *args: Any) -> str:
-    """Return Go's ``fmt.Sprintf(fmt, args...)``."""
+    """Return Go's ``fmt.Sprintf(fmt, args...)``.
+
+    Raises:
+        ExecError: for a width or precision above MAX_WIDTH, or a result above MAX_TEXT.
+    """
     out: list[str] = []
-    pos = 0
-    used = 0
+    pos = used = size = 0
     for m in _SPEC.finditer(fmt):
-        out.append(fmt[pos:m.start()])
+        if m.group(4) == "%":
+            piece = "%"
+        elif used >= len(args):
+            piece = f"%!{m.group(4)}(MISSING)"
+        else:
+            piece = _one(m, args[used])
+            used += 1
+        out += [fmt[pos:m.start()], piece]
         pos = m.end()
-        flags, width, prec, verb = m.group(1), m.group(2), m.group(3), m.group(4)
-        if verb == "%":
-            out.append("%")
-            continue
-        if used >= len(args):
-            out.append(f"%!{verb}(MISSING)")
-            continue
-        arg = args[used]
-        used += 1
-        w = int(width) if width else None
-        if w is not None and w > MAX_WIDTH:
-            raise ExecError(f"printf width {w} is larger than {MAX_WIDTH}")
-        p = int(prec) if prec is not None and prec != "" else (0 if prec == "" else None)
-        out.append(_pad(_verb(verb, flags, p, arg), flags, w))
+        size += len(out[-2]) + len(piece)
+        if size > MAX_TEXT:
+            raise ExecError(f"printf: the result would be larger than {MAX_TEXT} characters")
     out.append(fmt[pos:])
     if used < len(args):
-        extra = ", ".join(f"{type_name(a)}={to_text(a)}" for a in args[used:])
-        out.append(f"%!(EXTRA {extra})")
+        out.append("%!(EXTRA " + ", ".join(f"{type_name(a)}={to_text(a)}"
+                                           for a in args[used:]) + ")")
     return "".join(out)
+
+
+def _one(m: re.Match[str], arg: Any) -> str:
+    """Format one argument by one ``%[flags][width][.precision]verb``."""
+    flags, width, prec, verb = m.group(1), m.group(2), m.group(3), m.group(4)
+    w = _count(width) if width else None
+    p = _count(prec) if prec is not None else None
+    if max(w or 0, p or 0) > MAX_WIDTH:
+        raise ExecError(f"printf: a width or precision is larger than {MAX_WIDTH}")
+    return _pad(_verb(verb, flags, p, arg), flags, w)
+
+
+def _count(digits: str) -> int:
+    """Return a width or precision; "" is 0 (``%.f``), and absurd ones stay absurd."""
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) <= 7 else MAX_WIDTH + 1
 
 
 def sprint(*args: Any) -> str:
@@ -55,12 +70,18 @@ def sprint(*args: Any) -> str:
         if i and not isinstance(arg, str) and not isinstance(args[i - 1], str):
             out.append(" ")
         out.append(to_text(arg))
-    return "".join(out)
+    return _joined("print", out, "")
 
 
 def sprintln(*args: Any) -> str:
     """Return Go's ``fmt.Sprintln``: operands separated by spaces, then a newline."""
-    return " ".join(to_text(a) for a in args) + "\n"
+    return _joined("println", [to_text(a) for a in args], " ") + "\n"
+
+
+def _joined(fn: str, parts: list[str], sep: str) -> str:
+    if sum(map(len, parts)) > MAX_TEXT:
+        raise ExecError(f"{fn}: the result would be larger than {MAX_TEXT} characters")
+    return sep.join(parts)
 
 
 def go_quote(text: str) -> str:
@@ -103,9 +124,11 @@ def _bad(verb: str, arg: Any) -> str:
 
 
 def _verb(verb: str, flags: str, prec: int | None, arg: Any) -> str:
+    if verb == "s" and isinstance(arg, bool | int | float):
+        return _bad(verb, arg)  # Go: %s of a number or a boolean is a bad verb
     if verb in "vs":
         text = to_text(arg)
-        return text[:prec] if prec is not None and verb == "s" else text
+        return text[:prec] if prec is not None and isinstance(arg, str) else text
     if verb == "t":
         return to_text(arg) if isinstance(arg, bool) else _bad(verb, arg)
     if verb == "q":

@@ -82,7 +82,7 @@ def _nodes(t: _T, nodes: tuple[Node, ...], scope: _Scope) -> str:
         if isinstance(node, Text):
             if node.text:
                 t.texts.append(node.text)
-                out.append(f"{{{{ _t[{len(t.texts) - 1}] }}}}")
+                out.append(f"{{{{ _o(_t[{len(t.texts) - 1}]) }}}}")  # counted, too
         elif isinstance(node, Comment):
             continue
         elif isinstance(node, Action):
