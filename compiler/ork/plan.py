@@ -266,7 +266,11 @@ def _source(p: dict[str, Any]) -> tuple[str, str] | None:
 
 def _motifs(before: list[Any], after: list[Any]) -> list[MotifChange]:
     """Pair the Motifs of two provenance entries by name (the n-th import of a name with
-    the n-th), and return those whose version or digest differs."""
+    the n-th), and return those whose version or digest differs.
+
+    A local Motif file edited in place (same ref and version) is left out: the fields it
+    changed say more, and a comment edit changes its digest but nothing the runtime reads.
+    """
     def index(items: list[Any]) -> dict[tuple[str, int], dict[str, Any]]:
         out: dict[tuple[str, int], dict[str, Any]] = {}
         for m in (m for m in items if isinstance(m, dict)):
@@ -279,10 +283,12 @@ def _motifs(before: list[Any], after: list[Any]) -> list[MotifChange]:
     for key in sorted(a.keys() | b.keys()):
         ma, mb = a.get(key), b.get(key)
         va, vb = _version(ma), _version(mb)
-        if va != vb:
-            moved = ma is not None and mb is not None and _moved(ma, mb) and va and vb \
-                and va[0] == vb[0] and bool(mb.get("resolved"))
-            out.append(MotifChange(key[0], va, vb, bool(moved)))
+        if va == vb or (ma and mb and va and vb and va[0] == vb[0] and _moved(ma, mb)
+                        and not mb.get("resolved")):
+            continue
+        moved = ma is not None and mb is not None and _moved(ma, mb) and va and vb \
+            and va[0] == vb[0]
+        out.append(MotifChange(key[0], va, vb, bool(moved)))
     return out
 
 

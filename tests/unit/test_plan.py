@@ -163,15 +163,16 @@ def test_motifs_are_paired_by_name_and_occurrence() -> None:
     assert not change.tag_moved
 
 
-def test_a_motif_tag_moved_is_flagged_for_remote_motifs_only() -> None:
+def test_a_motif_tag_moved_is_flagged_for_remote_motifs_and_local_edits_left_out() -> None:
     def motifs_for(remote: bool) -> Any:
         a = source("a", D3, motifs=[motif("web", "v1", D1, remote=remote)])
         b = source("a", D3, motifs=[motif("web", "v1", D2, remote=remote)])
-        return compute(deployed({"app": crd()}, {"crds": {"app": a}}),
-                       deployed({"app": crd()}, {"crds": {"app": b}})).crds[0].motifs
+        plan = compute(deployed({"app": crd()}, {"crds": {"app": a}}),
+                       deployed({"app": crd()}, {"crds": {"app": b}}))
+        return [m for c in plan.crds for m in c.motifs]
 
     assert [m.tag_moved for m in motifs_for(True)] == [True]
-    assert [m.tag_moved for m in motifs_for(False)] == [False]
+    assert motifs_for(False) == []  # a local file edited in place: its fields tell
 
 
 def test_disabled_and_enabled_crds_are_told_apart_from_removed_and_added() -> None:
