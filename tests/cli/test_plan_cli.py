@@ -4,13 +4,15 @@ and that plan writes nothing."""
 from __future__ import annotations
 
 import io
+import os
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import Ork
+from tests.conftest import REPO, Ork
 
 KATALOG = """\
 apiVersion: orkestra.orkspace.io/v1
@@ -104,6 +106,19 @@ def test_the_deployed_bundle_can_come_through_stdin(project: Path, ork: Ork,
     result = ork("plan", "--bundle", "-", "--detailed-exitcode", cwd=project)
     assert result.code == 2, str(result)
     assert "  ~ operatorBox.reconcile.workers\n      - 2\n      + 3\n" in result.stdout
+
+
+def test_kubectl_output_piped_into_a_real_process(project: Path, tmp_path: Path) -> None:
+    """`kubectl get cm … -o yaml | ork plan --bundle -`, with a real pipe."""
+    change_workers(project)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ORK_")}
+    env.update(PYTHONPATH=str(REPO), NO_COLOR="1", ORK_CACHE_DIR=str(tmp_path / "cache"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "ork", "plan", "--bundle", "-", "--detailed-exitcode"],
+        input=configmap_of(project.parent / "deployed.yaml").encode(), cwd=project, env=env,
+        capture_output=True, check=False)
+    assert proc.returncode == 2, proc.stderr.decode()
+    assert b"  ~ operatorBox.reconcile.workers\n" in proc.stdout
 
 
 def test_stdin_on_a_terminal_is_a_usage_error(project: Path, ork: Ork,

@@ -203,6 +203,14 @@ def test_a_crd_defined_inline_by_the_komposer(project: Path, ork: Ork) -> None:
     assert [c["ref"] for c in data["chain"]] == ["komposer.yaml"]
 
 
+def test_a_project_that_does_not_compile_is_exit_1(project: Path, ork: Ork) -> None:
+    (project / "katalogs" / "web.yaml").write_text(KATALOG.replace("resync: 5m", "resync: 5 min"))
+    result = ork("why", "webapp", cwd=project)
+    assert result.code == 1, str(result)
+    assert "error[invalid-duration]" in result.stderr
+    assert result.stdout == ""
+
+
 def test_a_disabled_crd_says_so(project: Path, ork: Ork) -> None:
     (project / "komposer.yaml").write_text(KOMPOSER + "    other:\n      enabled: false\n")
     (project / "katalogs" / "web.yaml").write_text(
