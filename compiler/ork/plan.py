@@ -136,8 +136,10 @@ def read_deployed(data: bytes, path: str) -> Deployed:
                 "(`ork generate bundle`) as it was applied" if source else HINT)
         raise InputError("invalid-bundle", f"{path} holds no {CONFIGMAP} ConfigMap with a "
                          "katalog.yaml key", hint=hint)
-    role = next((d for d in docs if _kind(d) == "ClusterRole"
-                 and str(_meta(d).get("name") or "").startswith("orkestra-")), None)
+    roles = {str(_meta(d).get("name")): d for d in docs if _kind(d) == "ClusterRole"}
+    # render names it orkestra-<runtime namespace>; a dump may hold other roles too.
+    role = roles.get(f"orkestra-{_meta(cm).get('namespace')}") or next(
+        (r for name, r in sorted(roles.items()) if name.startswith("orkestra-")), None)
     rules = role.get("rules") if role is not None else None
     return _from_configmap(cm, path, rules if isinstance(rules, list) else None)
 

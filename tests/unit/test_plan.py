@@ -72,7 +72,8 @@ def test_the_deployed_cluster_role_is_read_when_the_stream_has_it() -> None:
     role = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
             "metadata": {"name": "orkestra-orkestra-system"},
             "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get"]}]}
-    stream = json.dumps(role) + "\n---\n" + json.dumps(configmap({"webapp": crd()}))
+    other = {**role, "metadata": {"name": "orkestra-aggregate"}, "rules": []}
+    stream = "\n---\n".join(json.dumps(d) for d in (other, role, configmap({"webapp": crd()})))
     assert read_deployed(stream.encode(), "b").rules == role["rules"]
     assert read_deployed(json.dumps(configmap({"webapp": crd()})).encode(), "b").rules is None
 
