@@ -44,7 +44,7 @@ def _calls(pipe: Pipeline) -> list[tuple[Command, bool]]:
     return out
 
 
-def _pipes(nodes: tuple[Node, ...]) -> list[tuple[Pipeline, bool]]:
+def pipes_with_root(nodes: tuple[Node, ...]) -> list[tuple[Pipeline, bool]]:
     """Return every pipeline with whether dot is still the root there."""
     out: list[tuple[Pipeline, bool]] = []
     _collect(nodes, True, out)
@@ -70,7 +70,7 @@ def function_problems(source: str, nodes: tuple[Node, ...], *, build: bool) -> l
     """Return unknown functions, wrong argument counts, and (at build) runtime-only calls."""
     table = functions.DETERMINISTIC if build else functions.ALL
     out: list[Problem] = []
-    for pipe, _ in _pipes(nodes):
+    for pipe, _ in pipes_with_root(nodes):
         for cmd, piped in _calls(pipe):
             for i, arg in enumerate(cmd.args):
                 if isinstance(arg, Ident):
@@ -123,7 +123,7 @@ def input_refs(expr: Expr, root: bool) -> list[tuple[Expr, str]]:
 def _input_problems(source: str, nodes: tuple[Node, ...],
                     motif_inputs: frozenset[str] | None) -> list[Problem]:
     out: list[Problem] = []
-    for pipe, root in _pipes(nodes):
+    for pipe, root in pipes_with_root(nodes):
         for cmd in pipe.cmds:
             for arg in cmd.args:
                 for expr, name in input_refs(arg, root):
@@ -153,7 +153,7 @@ def _nondeterministic(source: str, nodes: tuple[Node, ...]) -> list[Problem]:
     from .substitute import is_static_pipe
 
     out: list[Problem] = []
-    for pipe, root in _pipes(nodes):
+    for pipe, root in pipes_with_root(nodes):
         if not is_static_pipe(pipe, root):
             continue
         for cmd, _ in _calls(pipe):

@@ -35,12 +35,14 @@ from .ast import (
     Pipeline,
     Text,
     Variable,
+    walk_exprs,
 )
-from .checks import input_refs
+from .checks import input_refs, pipes_with_root
 from .engine import evaluate, render, single_action
 from .parser import has_actions, parse
 from .printf import go_quote
 from .problems import Problem, ProblemError, problem_at
+from .values import to_text, truth
 
 
 @dataclass(frozen=True)
@@ -125,9 +127,14 @@ def substitute(source: str, values: Mapping[str, Binding]) -> Any:
     pieces = sub.nodes(nodes, _ROOT)
     if not sub.changed:
         return source
-    if len(pieces) == 1 and isinstance(pieces[0], _Value):
+    if len(pieces) == 1 and isinstance(pieces[0], _Value) and not _has_actions(pieces[0].value):
         return pieces[0].value
     return _assemble(pieces, sub.kept)
+
+
+def _has_actions(value: Any) -> bool:
+    """Whether a build-time value holds ``{{`` (as text it must be escaped, not run)."""
+    return "{{" in to_text(value)
 
 
 # ---------------------------------------------------------------------------------------
@@ -262,7 +269,7 @@ class _Subst:
         binding = self.whole_binding(node.pipe, ctx)
         if not node.pipe.decl and binding is not None:
             self.changed = True
-            return [_Raw(str(binding.value))]
+            return [_Raw(_text(binding, ctx))]
         self.kept.add(d.start)
         if not used:
             return [_Raw(self.source[d.start:d.end])]
@@ -290,12 +297,12 @@ class _Subst:
         """Return a pipeline's text with every input read replaced in place."""
         whole = self.whole_binding(pipe, ctx)
         if whole is not None and not pipe.decl:
-            return _binding_pipe(str(whole.value), self.source, pipe)
+            return _binding_pipe(_text(whole, ctx), self.source, pipe)
         edits: list[tuple[int, int, str]] = []
         for cmd in pipe.cmds:
             for arg in cmd.args:
                 for expr, name in input_refs(arg, ctx.root):
-                    edits.append((expr.start, expr.end, self.replacement(expr, name)))
+                    edits.append((expr.start, expr.end, self.replacement(expr, name, ctx)))
         text = self.source[pipe.start:pipe.end]
         for start, end, new in sorted(edits, reverse=True):
             text = text[:start - pipe.start] + new + text[end - pipe.start:]
@@ -304,7 +311,7 @@ class _Subst:
             return f"{names} {'=' if pipe.assign else ':='} {text}"
         return text
 
-    def replacement(self, expr: Expr, name: str) -> str:
+    def replacement(self, expr: Expr, name: str, ctx: _Ctx) -> str:
         names = expr.names[2:] if isinstance(expr, Field | Variable) else ()
         if name == "":
             return go_literal(self.literal_inputs())
@@ -318,7 +325,7 @@ class _Subst:
             for key in names:
                 value = value.get(key) if isinstance(value, dict) else None
             return go_literal(value)
-        inner = _as_expression(str(b.value), name, self.source, expr)
+        inner = _as_expression(_text(b, ctx), name, self.source, expr)
         if not _is_operand(inner) or names:
             inner = f"({inner})"
         return inner + "".join("." + n for n in names)
@@ -349,8 +356,6 @@ class _Subst:
         return node.else_body or ()
 
     def test(self, probe: Action) -> bool:
-        from .values import truth
-
         pipe = probe.pipe
         text = "{{ " + self.source[pipe.start:pipe.end] + " }}"
         try:
@@ -382,6 +387,23 @@ class _Subst:
         out.append(_Raw(self.source[node.end_delims.start:node.end_delims.end]))
         del used
         return out
+
+
+def _text(binding: Binding, ctx: _Ctx) -> str:
+    """A template binding's text for where it lands: inside ``range``/``with`` dot is no
+    longer the CR, so the binding's own ``.spec.x`` must be written ``$.spec.x``."""
+    text = str(binding.value)
+    return text if ctx.root else _rooted(text)
+
+
+def _rooted(source: str) -> str:
+    """Return a template with every field read from the root dot read from ``$`` instead."""
+    edits = [(e.start, e.end) for pipe, root in pipes_with_root(parse(source)) if root
+             for e in walk_exprs(pipe) if isinstance(e, Field)]
+    for start, end in sorted(edits, reverse=True):
+        field_ = source[start:end]
+        source = source[:start] + ("$" if field_ == "." else "$" + field_) + source[end:]
+    return source
 
 
 def _is_operand(text: str) -> bool:
@@ -445,8 +467,6 @@ def _assemble(pieces: list[Piece], kept: set[int]) -> str:
                 text = text.rstrip(" \t\r\n")
             out.append(text)
         elif isinstance(piece, _Value):
-            from .values import to_text
-
             out.append(to_text(piece.value).replace("{{", '{{"{{"}}'))
         else:
             out.append(piece.text)
