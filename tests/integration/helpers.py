@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import http.server
-import threading
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,44 +58,8 @@ def untouched(root: Path) -> bool:
 @contextmanager
 def corrupting_proxy(upstream: str, digest: str) -> Iterator[str]:
     """Run a loopback HTTP proxy to ``upstream`` that flips the bytes of one blob."""
+    from tests.hardening.faultproxy import FaultProxy, Rewrite, flip
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self._forward("GET")
-
-        def do_HEAD(self) -> None:
-            self._forward("HEAD")
-
-        def _forward(self, method: str) -> None:
-            headers = {k: v for k, v in self.headers.items() if k.lower() == "accept"}
-            req = urllib.request.Request(f"http://{upstream}{self.path}", method=method,
-                                         headers=headers)
-            try:
-                with urllib.request.urlopen(req, timeout=10) as resp:
-                    status, body, got = resp.status, resp.read(), dict(resp.headers)
-            except urllib.error.HTTPError as exc:
-                status, body, got = exc.code, exc.read(), dict(exc.headers)
-            if self.path.endswith("/blobs/" + digest):
-                body = bytes(b ^ 0x20 for b in body)
-            self.send_response(status)
-            for key in ("Content-Type", "Docker-Content-Digest"):
-                if key in got:
-                    self.send_header(key, got[key])
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if method == "GET":
-                self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
+    proxy = FaultProxy(upstream).script("GET", "/blobs/" + digest, Rewrite(flip), forever=True)
+    with proxy.running() as host:
+        yield host

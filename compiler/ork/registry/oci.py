@@ -2,9 +2,9 @@
 
 This is the one module where oras and requests exceptions become ork errors (STYLE.md):
 401/403 → ``registry-auth`` (exit 4) with a hint; 404 → ``not-found`` (exit 1); timeouts,
-refused or reset connections, 429 and 5xx after retries → ``registry-unavailable``
-(exit 4), naming the registry, the ref and the HTTP status. Every message is scrubbed of
-the credential's secrets.
+refused or reset connections, answers cut short, 429 and 5xx after retries →
+``registry-unavailable`` (exit 4), naming the registry, the ref and the HTTP status. Every
+message is scrubbed of the credential's secrets.
 """
 
 from __future__ import annotations
@@ -180,6 +180,9 @@ class OciRegistry:
         except requests.ConnectionError as exc:
             raise self._unavailable(label, _reason(exc), "check that the registry is "
                                     "running and reachable") from exc
+        except requests.exceptions.ChunkedEncodingError as exc:
+            raise self._unavailable(label, "the answer was cut short (after "
+                                    f"{self.settings.retries} retries)", None) from exc
         except (requests.RequestException, ValueError, KeyError, TypeError, OSError) as exc:
             raise self._unavailable(label, f"unexpected answer ({type(exc).__name__})",
                                     None) from exc

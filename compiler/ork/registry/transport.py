@@ -4,14 +4,19 @@ oras's own ``do_request`` retries every failure five times with sleeps up to 83 
 timeout, and reads credentials from its own environment variables; this subclass keeps
 oras's session, URL helpers and pagination and replaces that policy:
 
-* connect and read timeouts on every request;
+* connect and read timeouts on every request, and a deadline of the same length on
+  reading its body: a registry that drips an answer a byte at a time, each byte within
+  the read timeout, is a timeout too, not an hour-long wait;
 * up to ``retries`` retries, for idempotent methods only, on 429 (honouring
-  ``Retry-After``), 500/502/503/504 and connection resets, with doubling backoff;
+  ``Retry-After``), 500/502/503/504, connection resets and answers cut short (fewer
+  bytes than their ``Content-Length``), with doubling backoff;
 * one answer to a 401 challenge per request: ``Basic`` with the credential, or ``Bearer``
   with a token fetched from the challenge's realm (anonymously without a credential).
 
-Exceptions from requests propagate unchanged, and a non-2xx status checked by oras's
-helpers raises :class:`HttpStatus`; :mod:`ork.registry.oci` translates all of them.
+Exceptions from requests propagate unchanged (a body past its deadline is a
+``requests.ReadTimeout``, one cut short a ``requests.exceptions.ChunkedEncodingError``),
+and a non-2xx status checked by oras's helpers raises :class:`HttpStatus`;
+:mod:`ork.registry.oci` translates all of them.
 """
 
 from __future__ import annotations
@@ -24,12 +29,14 @@ from typing import Any
 import oras.auth.utils
 import oras.provider
 import requests
+import urllib3.exceptions
 
 from .credentials import Credential
 
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 MAX_RETRY_AFTER = 60.0
+CHUNK = 64 * 1024
 
 
 class HttpStatus(Exception):
@@ -65,13 +72,12 @@ class Client(oras.provider.Registry):  # type: ignore[misc]
         while True:
             sent.update(self.auth_header)
             try:
-                response: requests.Response = self.session.request(
-                    method, url, data=data, json=json, headers=sent, stream=stream,
-                    timeout=(self.timeout, self.timeout), verify=self._tls_verify)
+                response = self._send(method, url, data=data, json=json, headers=sent,
+                                      stream=stream)
             except requests.Timeout:
                 raise
-            except requests.ConnectionError as exc:
-                if method in IDEMPOTENT and attempt < self.retries and is_reset(exc):
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+                if method in IDEMPOTENT and attempt < self.retries and is_transient(exc):
                     self.sleep(self.delay(attempt, None))
                     attempt += 1
                     continue
@@ -88,6 +94,17 @@ class Client(oras.provider.Registry):  # type: ignore[misc]
                 attempt += 1
                 continue
             return response
+
+    def _send(self, method: str, url: str, *, data: Any, json: Any, headers: dict[str, str],
+              stream: bool) -> requests.Response:
+        """Send one request; unless ``stream``, read its whole body before the deadline."""
+        deadline = time.monotonic() + self.timeout
+        response: requests.Response = self.session.request(
+            method, url, data=data, json=json, headers=headers, stream=True,
+            timeout=(self.timeout, self.timeout), verify=self._tls_verify)
+        if not stream:
+            read_body(response, deadline, self.timeout)
+        return response
 
     def _check_200_response(self, response: requests.Response) -> None:
         if response.status_code not in (200, 201, 202):
@@ -136,6 +153,43 @@ class Client(oras.provider.Registry):  # type: ignore[misc]
             return False
         self.auth_header = {"Authorization": "Bearer " + token}
         return True
+
+
+def read_body(response: requests.Response, deadline: float, timeout: float) -> None:
+    """Read a streamed response's whole body into it, giving up at ``deadline``.
+
+    ``read1`` returns what has arrived rather than waiting for a full chunk, so the
+    deadline is checked between every piece, however slowly they come.
+
+    Raises:
+        requests.ReadTimeout: the body was not whole by the deadline.
+        requests.exceptions.ChunkedEncodingError: the connection closed before the body
+            was whole (fewer bytes than ``Content-Length``), or broke.
+    """
+    if getattr(response, "_content_consumed", False):  # read already (or made up by a test)
+        return
+    raw = response.raw
+    read = getattr(raw, "read1", raw.read)
+    chunks: list[bytes] = []
+    try:
+        while chunk := read(CHUNK):
+            chunks.append(chunk)
+            if time.monotonic() > deadline:
+                response.close()
+                raise requests.ReadTimeout(f"the answer took longer than {timeout:g} s")
+    except urllib3.exceptions.ReadTimeoutError as exc:
+        response.close()
+        raise requests.ReadTimeout(exc) from exc
+    except urllib3.exceptions.HTTPError as exc:  # ProtocolError, IncompleteRead, SSL, decode
+        response.close()
+        raise requests.exceptions.ChunkedEncodingError(exc) from exc
+    response._content = b"".join(chunks)
+    response._content_consumed = True  # type: ignore[attr-defined]  # as requests does
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Return whether a failed request is worth sending again: a reset or a cut-short answer."""
+    return isinstance(exc, requests.exceptions.ChunkedEncodingError) or is_reset(exc)
 
 
 def is_reset(exc: BaseException) -> bool:
