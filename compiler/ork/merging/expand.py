@@ -11,18 +11,29 @@ path into the CR.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+import functools
+import typing
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .. import templates
-from ..errors import GraphError, InputError, Loc, OrkError, PathPart, TemplateError
+from ..errors import (
+    Diagnostic,
+    GraphError,
+    InputError,
+    Loc,
+    OrkError,
+    PathPart,
+    TemplateError,
+)
 from ..kinds import CRDEntry, Motif
-from ..kinds.conditions import Condition, Rule
 from ..kinds.parse import translate
 from ..kinds.resources import GROUPS
 from ..resolved import Binding, MotifUse
+from ..validation.motifs import fits_type
+from . import gates
 
 Path = tuple[PathPart, ...]
 _PHASE = {"onCreate": ("operatorBox", "reconcile", "onCreate"),
@@ -93,9 +104,20 @@ def expand_crd(name: str, entry: CRDEntry, motifs: list[MotifSource]) -> Expande
         out.entry = CRDEntry.model_validate(data)
     except ValidationError as exc:
         for diag in translate(exc, data, CRDEntry, Loc(motifs[0].node, motifs[0].doc)):
-            out.errors.append(InputError.of([diag]))
+            out.errors.append(InputError.of([_relocated(diag, out, motifs[0].import_loc)]))
     out.uses = tuple(uses)
     return out
+
+
+def _relocated(diag: Diagnostic, out: Expanded, fallback: Loc) -> Diagnostic:
+    """Point a problem found in the expanded CRD at the Motif item it came from."""
+    path = diag.loc.path if diag.loc else ()
+    best = max((o for o in out.origins if path[:len(o[0])] == o[0]),
+               key=lambda o: len(o[0]), default=None)
+    if best is None:
+        return replace(diag, loc=fallback)
+    loc = best[1].child(*path[len(best[0]):])
+    return replace(diag, loc=replace(loc, key=diag.loc.key if diag.loc else False))
 
 
 def _is_template(value: Any) -> bool:
@@ -103,29 +125,17 @@ def _is_template(value: Any) -> bool:
 
 
 def _bind(src: MotifSource, given: dict[str, Any], out: Expanded) -> list[Binding] | None:
-    """Check the bindings of one import and return every input's value (sorted by name)."""
-    declared = {i.name: i for i in src.motif.inputs}
-    ok = True
-    with_loc = src.import_loc.child("with")
+    """Check the bindings of one import and return every input's value (sorted by name),
+    or None when a binding is wrong (the problems are in ``out.errors``)."""
+    before = len(out.errors)
+    _check_names(src, given, out)
     for key in sorted(given):
-        if key not in declared:
-            close = difflib.get_close_matches(key, sorted(declared), n=1)
-            listing = ", ".join(sorted(declared)) or "none"
-            out.errors.append(GraphError(
-                "unknown-input", f"Motif {src.motif.metadata.name!r} has no input {key!r}",
-                loc=with_loc.child(key).at_key(),
-                hint=(f"did you mean `{close[0]}`? " if close else "")
-                + f"declared inputs: {listing}"))
-            ok = False
-    for inp in src.motif.inputs:
-        if inp.required and inp.name not in given:
-            out.errors.append(GraphError(
-                "missing-input",
-                f"Motif {src.motif.metadata.name!r} requires input {inp.name!r}",
-                loc=src.import_loc.child("motif"),
-                hint=f"add `with: {{{inp.name}: ...}}` to this import"))
-            ok = False
-    if not ok:
+        if _is_template(given[key]):
+            loc = _binding_loc(src, key)
+            for p in templates.check(given[key]):
+                out.errors.append(TemplateError(p.code, p.message, hint=p.hint,
+                                                loc=loc.within(p.line, p.column, p.length)))
+    if len(out.errors) > before:
         return None
     out_bindings = []
     for inp in sorted(src.motif.inputs, key=lambda i: i.name):
@@ -134,7 +144,7 @@ def _bind(src: MotifSource, given: dict[str, Any], out: Expanded) -> list[Bindin
             value = given[inp.name]
             if isinstance(value, str) and default != "" and templates.is_single_action(value):
                 value = templates.with_default(value, default)
-            loc = src.overridden.get(inp.name) or with_loc.child(inp.name)
+            loc = _binding_loc(src, inp.name)
             value = _typed(inp.type, value, inp.name, loc, out)
             how = "override" if inp.name in src.overridden else "with"
             out_bindings.append(Binding(input=inp.name, value=value, how=how, loc=loc))
@@ -145,20 +155,39 @@ def _bind(src: MotifSource, given: dict[str, Any], out: Expanded) -> list[Bindin
     return out_bindings
 
 
+def _binding_loc(src: MotifSource, key: str) -> Loc:
+    """Where a binding is written: the Komposer's override, else the import's ``with``."""
+    return src.overridden.get(key) or src.import_loc.child("with", key)
+
+
+def _check_names(src: MotifSource, given: dict[str, Any], out: Expanded) -> None:
+    """Report bound names the Motif does not declare, and required inputs left unbound."""
+    declared = {i.name: i for i in src.motif.inputs}
+    for key in sorted(given):
+        if key not in declared:
+            close = difflib.get_close_matches(key, sorted(declared), n=1)
+            listing = ", ".join(sorted(declared)) or "none"
+            out.errors.append(GraphError(
+                "unknown-input", f"Motif {src.motif.metadata.name!r} has no input {key!r}",
+                loc=_binding_loc(src, key).at_key(),
+                hint=(f"did you mean `{close[0]}`? " if close else "")
+                + f"declared inputs: {listing}"))
+    for inp in src.motif.inputs:
+        if inp.required and inp.name not in given:
+            out.errors.append(GraphError(
+                "missing-input",
+                f"Motif {src.motif.metadata.name!r} requires input {inp.name!r}",
+                loc=src.import_loc.child("motif"),
+                hint=f"add `with: {{{inp.name}: ...}}` to this import"))
+
+
 def _input_index(motif: Motif, name: str) -> int:
     return next(i for i, inp in enumerate(motif.inputs) if inp.name == name)
 
 
 def _typed(kind: str | None, value: Any, name: str, loc: Loc, out: Expanded) -> Any:
     """Check a literal binding against its input's declared type (templates pass as is)."""
-    if kind is None or kind == "string" or _is_template(value):
-        return value
-    ok = {
-        "integer": isinstance(value, int) and not isinstance(value, bool),
-        "number": isinstance(value, int | float) and not isinstance(value, bool),
-        "boolean": isinstance(value, bool),
-    }.get(kind, True)
-    if not ok:
+    if not fits_type(kind, value):
         out.errors.append(InputError(
             "invalid-input-value", f"input {name!r} is declared `type: {kind}`, got {value!r}",
             loc=loc, hint=f"bind it to a literal {kind} or to a template"))
@@ -168,7 +197,7 @@ def _typed(kind: str | None, value: Any, name: str, loc: Loc, out: Expanded) -> 
 def _append(data: dict[str, Any], src: MotifSource, motif_loc: Loc, ctx: _Ctx) -> list[Path]:
     """Substitute the Motif's parts and append them into the CRD data; return item paths."""
     items: list[Path] = []
-    motif = src.motif.wire()
+    motif = gates.input_paths(src.motif.wire())
     resources = motif.get("resources") or {}
     on_create = resources.pop("onCreate", None)
     for phase, block, base in (("onReconcile", resources, ("resources",)),
@@ -178,7 +207,7 @@ def _append(data: dict[str, Any], src: MotifSource, motif_loc: Loc, ctx: _Ctx) -
     fields = (motif.get("status") or {}).get("fields") or []
     for j, f in enumerate(fields):
         floc = motif_loc.child("status", "fields", j)
-        kept = _static_gate(_subst_tree(f, (), floc, ctx), f, floc, ctx.out)
+        kept = gates.static_gate(_subst_tree(f, (), floc, ctx), f, floc, ctx.out.errors)
         if kept is not None:
             items.append(_place(data, ("operatorBox", "emit", "status", "fields"), kept, floc,
                                 ctx))
@@ -204,45 +233,28 @@ def _place(data: dict[str, Any], at: Path, item: Any, loc: Loc, ctx: _Ctx) -> Pa
 
 def _append_block(data: dict[str, Any], phase: str, block: dict[str, Any], loc: Loc,
                   ctx: _Ctx) -> list[Path]:
-    gate = {k: block.pop(k) for k in ("when", "or") if k in block}
-    gate = _subst_tree(gate, (), loc, ctx)
+    written = {k: block.pop(k) for k in ("when", "or") if k in block}
+    gate = _subst_tree(written, (), loc, ctx)
     ctx.used.clear()
-    kept_gate = _static_gate(gate, gate, loc, ctx.out)
+    kept_gate = gates.static_gate(gate, written, loc, ctx.out.errors)
     if kept_gate is None:
         return []  # the whole block is statically off
     items: list[Path] = []
     for group in GROUPS:
         for j, item in enumerate(block.get(group) or []):
             iloc = loc.child(group, j)
-            kept = _static_gate(_subst_tree(item, (), iloc, ctx), item, iloc, ctx.out)
+            kept = gates.static_gate(_subst_tree(item, (), iloc, ctx), item, iloc,
+                                     ctx.out.errors)
             if kept is None:
                 ctx.used.clear()
                 continue
-            kept = _push_gate(kept, kept_gate, iloc, ctx.out)
+            kept = gates.push_gate(kept, kept_gate, iloc, ctx.out.errors)
             items.append(_place(data, (*_PHASE[phase], group), kept, iloc, ctx))
     for group in sorted(k for k in block if k not in GROUPS):
         target = _list_at(data, (*_PHASE[phase], group))
         target.extend(_subst_tree(block[group], (), loc.child(group), ctx))
         ctx.used.clear()
     return items
-
-
-def _push_gate(item: dict[str, Any], gate: dict[str, Any], loc: Loc,
-               out: Expanded) -> dict[str, Any]:
-    """Carry a Motif block's own when/or down onto each of its items."""
-    if not gate:
-        return item
-    item = dict(item)
-    if gate.get("when"):
-        item["when"] = list(gate["when"]) + list(item.get("when") or [])
-    if gate.get("or"):
-        if item.get("or"):
-            out.errors.append(InputError(
-                "invalid-value", "an item with its own `or` inside a block gated by `or` "
-                "cannot be expanded into a CRD", loc=loc,
-                hint="move one of the two `or` lists into `when` conditions"))
-        item["or"] = list(gate["or"])
-    return item
 
 
 def _subst_tree(value: Any, rel: Path, loc: Loc, ctx: _Ctx) -> Any:
@@ -258,7 +270,8 @@ def _subst_tree(value: Any, rel: Path, loc: Loc, ctx: _Ctx) -> Any:
         except TemplateError as err:
             ctx.out.errors.append(_located(err, loc))
             return value
-        if not isinstance(result, str) and not _single_typed_input(value, ctx.typed):
+        if not isinstance(result, str) and not (_single_typed_input(value, ctx.typed)
+                                                and _key(rel) not in text_keys()):
             return templates.format_value(result)
         return result
     if isinstance(value, dict):
@@ -266,6 +279,41 @@ def _subst_tree(value: Any, rel: Path, loc: Loc, ctx: _Ctx) -> Any:
     if isinstance(value, list):
         return [_subst_tree(v, (*rel, i), loc.child(i), ctx) for i, v in enumerate(value)]
     return value
+
+
+def _key(rel: Path) -> str | None:
+    """The mapping key a value sits under (``command`` for ``command[0]``)."""
+    return next((p for p in reversed(rel) if isinstance(p, str)), None)
+
+
+@functools.cache
+def text_keys() -> frozenset[str]:
+    """Wire keys that hold text in every model that has them (``name``, ``field``,
+    ``image``, ``command``, …): a typed input placed there is printed as text."""
+    kinds: dict[str, bool] = {}
+    models: list[type[BaseModel]] = [CRDEntry]
+    seen: set[type[BaseModel]] = set()
+    while models:
+        model = models.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            leaves = _leaf_types(info.annotation)
+            models += [t for t in leaves if isinstance(t, type) and issubclass(t, BaseModel)]
+            key = info.alias or name
+            kinds[key] = kinds.get(key, True) and leaves <= {str, type(None)}
+    return frozenset(k for k, text in kinds.items() if text)
+
+
+def _leaf_types(annotation: Any) -> set[Any]:
+    """The types a field annotation finally holds, through Optional, unions and tuples."""
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _leaf_types(args[0])
+    if args:
+        return {t for a in args if a is not Ellipsis for t in _leaf_types(a)}
+    return {annotation}
 
 
 def _single_typed_input(source: str, typed: set[str]) -> bool:
@@ -279,54 +327,6 @@ def _located(err: TemplateError, loc: Loc) -> OrkError:
         return TemplateError(err.code, err.message, loc=loc)
     return TemplateError(problem.code, problem.message, hint=problem.hint,
                          loc=loc.within(problem.line, problem.column, problem.length))
-
-
-def _static_gate(sub: Any, original: Any, loc: Loc, out: Expanded) -> Any | None:
-    """Decide conditions that became literal; return the item without them, or None."""
-    if not isinstance(sub, dict):
-        return sub
-    item = dict(sub)
-    for key, need_all in (("when", True), ("or", False)):
-        conds = item.get(key)
-        if not conds:
-            continue
-        orig = (original or {}).get(key) or []
-        dynamic, results = [], []
-        for i, cond in enumerate(conds):
-            was = orig[i].get("field") if i < len(orig) and isinstance(orig[i], dict) else None
-            field_ = cond.get("field") if isinstance(cond, dict) else None
-            if isinstance(was, str) and templates.has_actions(was) and isinstance(field_, str) \
-                    and not templates.has_actions(field_):
-                results.append(_evaluate(cond, loc.child(key, i), out))
-            else:
-                dynamic.append(cond)
-        if need_all and not all(results):
-            return None
-        if not need_all and results and not any(results) and not dynamic:
-            return None
-        if not need_all and any(results):
-            dynamic = []
-        if dynamic:
-            item[key] = dynamic
-        else:
-            item.pop(key)
-    return item
-
-
-def _evaluate(cond: dict[str, Any], loc: Loc, out: Expanded) -> bool:
-    try:
-        model = (Rule if "message" in cond or "action" in cond else Condition).model_validate(cond)
-    except ValidationError:
-        return True  # the shape error is reported when the CRD is validated
-    op, expected = model.resolved()
-    if op is None:
-        return True
-    problem = templates.check_condition(op, expected)
-    if problem is not None:
-        out.errors.append(TemplateError(problem.code, problem.message, loc=loc,
-                                        hint=problem.hint))
-        return True
-    return templates.evaluate_condition(op, model.field, expected)
 
 
 def _list_at(data: dict[str, Any], path: Path) -> list[Any]:

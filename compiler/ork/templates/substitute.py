@@ -391,9 +391,24 @@ class _Subst:
 
 def _text(binding: Binding, ctx: _Ctx) -> str:
     """A template binding's text for where it lands: inside ``range``/``with`` dot is no
-    longer the CR, so the binding's own ``.spec.x`` must be written ``$.spec.x``."""
-    text = str(binding.value)
+    longer the CR, so the binding's own ``.spec.x`` must be written ``$.spec.x``; and a
+    trim marker at either end of the binding, which trims nothing there, must not trim the
+    Motif's text around it."""
+    text = _inner_trims(str(binding.value))
     return text if ctx.root else _rooted(text)
+
+
+def _inner_trims(source: str) -> str:
+    """Drop a ``{{-`` that opens the string and a ``-}}`` that closes it."""
+    nodes = parse(source)
+    first, last = nodes[0], nodes[-1]
+    if isinstance(last, Control | Action | Comment) and source.endswith("-}}") and \
+            (last.end_delims if isinstance(last, Control) else last.delims).trim_right:
+        source = source[:-3].rstrip(" \t\r\n") + ("}}" if isinstance(last, Comment) else " }}")
+    if isinstance(first, Control | Action | Comment) and \
+            (first.branches[0].delims if isinstance(first, Control) else first.delims).trim_left:
+        source = ("{{" if isinstance(first, Comment) else "{{ ") + source[4:]
+    return source
 
 
 def _rooted(source: str) -> str:

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from .. import templates
 from ..errors import InputError, Loc, OrkError, PathPart
 from ..kinds import Motif
 from ..kinds.motif import INPUT_TYPES
 from . import strings, values
 
 ROOTS: tuple[tuple[PathPart, ...], ...] = (("resources",), ("status",), ("admission",))
+
+
+def fits_type(kind: str | None, value: Any) -> bool:
+    """Return whether a literal fits an input's declared type (a template always fits: it
+    is only known when a CR is reconciled)."""
+    if isinstance(value, str) and templates.has_actions(value):
+        return True
+    return {
+        "integer": isinstance(value, int) and not isinstance(value, bool),
+        "number": isinstance(value, int | float) and not isinstance(value, bool),
+        "boolean": isinstance(value, bool),
+    }.get(kind or "string", True)
 
 
 def check(motif: Motif, loc: Loc) -> list[OrkError]:
@@ -27,6 +42,11 @@ def check(motif: Motif, loc: Loc) -> list[OrkError]:
             errors.append(InputError(
                 "invalid-value", f"unknown input type {inp.type!r}", loc=here.child("type"),
                 hint=f"use one of: {', '.join(INPUT_TYPES)}"))
+        elif inp.default is not None and not fits_type(inp.type, inp.default):
+            errors.append(InputError(
+                "invalid-input-value", f"input {inp.name!r} is declared `type: {inp.type}`, "
+                f"but its default is {inp.default!r}", loc=here.child("default"),
+                hint=f"write a literal {inp.type} default, or leave the default out"))
     errors += strings.check_tree(motif.wire(), lambda p: loc.child(*p),
                                  motif_inputs=frozenset(seen), roots=ROOTS)
     return errors

@@ -7,12 +7,16 @@ Problems point at the line and column inside the YAML string.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from .. import templates
 from ..errors import Loc, OrkError, PathPart, TemplateError
 from ..kinds.conditions import ALIASES, Condition
+
+# A condition field that names a Motif input in path form: `inputs.x` or `.inputs.x`.
+INPUT_PATH = re.compile(r"\.?(inputs(?:\.[^\W\d]\w*)+)")
 
 Path = tuple[PathPart, ...]
 Locate = Callable[[Path], Loc | None]
@@ -40,6 +44,8 @@ def check_tree(data: Any, locate: Locate, *, motif_inputs: frozenset[str] | None
                 err = _condition(value, path, locate)
                 if err:
                     errors.append(err)
+                if motif_inputs is not None:
+                    errors.extend(_input_path(value, path, locate, motif_inputs))
             elif isinstance(value, str) and templates.has_actions(value):
                 errors.extend(_template(value, path, locate, motif_inputs))
     return errors
@@ -82,6 +88,22 @@ def _condition(value: Any, path: Path, locate: Locate) -> OrkError | None:
     if problem.code == "invalid-regex":
         loc = locate((*path, "value" if cond.operator else op))
     return TemplateError(problem.code, problem.message, loc=loc, hint=problem.hint)
+
+
+def _input_path(value: Any, path: Path, locate: Locate,
+                motif_inputs: frozenset[str]) -> list[OrkError]:
+    """Check a Motif condition's ``field: inputs.x``: the path form names an input too."""
+    field = value.get("field") if isinstance(value, dict) else None
+    m = INPUT_PATH.fullmatch(field) if isinstance(field, str) else None
+    if m is None:
+        return []
+    loc = locate((*path, "field"))
+    out: list[OrkError] = []
+    for p in templates.check("{{ ." + m.group(1) + " }}", motif_inputs=motif_inputs):
+        column = p.column + 1 - len("{{ .") + m.start(1)  # where `inputs` is written
+        out.append(TemplateError(p.code, p.message, hint=p.hint,
+                                 loc=loc.within(0, column, p.length - 1) if loc else None))
+    return out
 
 
 _CONDITION_ALIASES = {f.alias for f in Condition.model_fields.values() if f.alias}

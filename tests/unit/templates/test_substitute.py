@@ -40,6 +40,7 @@ VALUES = {
     "tags": Binding(["a", "b"]),
     "nested": Binding({"a": {"b": 1}}),
     "on": Binding(True),
+    "trimmed": Binding("{{- .spec.image -}}", is_template=True),
 }
 
 
@@ -87,6 +88,10 @@ SUBSTITUTE = [
          "{{ $x := 8080 }}{{ $x }}"),
     case("declaration-gets-template", "{{ $x := .inputs.image }}{{ $x }}",
          "{{ $x := .spec.image }}{{ $x }}"),
+    case("binding-trim-markers-stay-inside", "a {{ .inputs.trimmed }} b",
+         "a {{ .spec.image }} b"),
+    case("binding-trim-markers-inside-range", "{{ range .l }} {{ $.inputs.trimmed }} {{ end }}",
+         "{{ range .l }} {{ $.spec.image }} {{ end }}"),
     case("comment-kept", "{{ .inputs.image }}{{/* c */}}", "{{ .spec.image }}{{/* c */}}"),
     case("mixed", "{{ .metadata.name }}-{{ .inputs.name }}", "{{ .metadata.name }}-web"),
     case("function-of-literal-input", '{{ printf "%s:%d" .inputs.name .inputs.port }}',
@@ -205,7 +210,8 @@ TEMPLATES = st.sampled_from([
     "{{ .spec.count }}{{ .spec.image }}", "{{- .spec.image -}}",
     "{{ if .spec.flag }}on{{ else }}off{{ end }}", "{{ $.metadata.name }}", "{{ . | len }}",
     "{{ with .spec.nested }}{{ .a.b }}{{ end }}", "{{ (.spec.nested).a.b }}",
-    '{{ index .spec.ports "http" }}', "{{ .spec.tags }}",
+    '{{ index .spec.ports "http" }}', "{{ .spec.tags }}", "{{- /* c */ -}} {{ .spec.image }}",
+    "{{ .spec.count }} {{- .spec.image -}} ",
 ])
 
 
