@@ -1,0 +1,187 @@
+"""Motifs through the CLI: ``ork template`` shows expanded CRDs, ``ork why`` says which Motif
+and which binding a value came from, and ``ork validate -f motif.yaml`` checks a Motif alone.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import Ork
+
+KATALOG = """\
+apiVersion: orkestra.orkspace.io/v1
+kind: Katalog
+metadata: {name: shop, version: v1.0.0}
+spec:
+  crds:
+    webapp:
+      apiTypes: {group: demo.io, version: v1, kind: WebApp}
+      imports:
+        - motif: ./motifs/web-service.yaml
+          with:
+            image: "{{ .spec.image }}"
+            probePath: "{{ .spec.probePath }}"
+        - motif: ./motifs/cache.yaml
+          with: {size: 2}
+"""
+WEB_SERVICE = """\
+apiVersion: orkestra.orkspace.io/v1
+kind: Motif
+metadata: {name: web-service, version: v1.0.0}
+inputs:
+  - {name: image, required: true}
+  - {name: port, type: integer, default: 8080}
+  - {name: host, default: ""}
+  - {name: probePath, default: /health}
+resources:
+  deployments:
+    - name: "{{ .metadata.name }}"
+      image: "{{ .inputs.image }}"
+      port: "{{ .inputs.port }}"
+      probes:
+        readiness: {type: http, path: "{{ .inputs.probePath }}", port: "{{ .inputs.port }}"}
+  ingresses:
+    - name: "{{ .metadata.name }}-ingress"
+      when: [{field: inputs.host, operator: exists}]
+      host: "{{ .inputs.host }}"
+      serviceName: "{{ .metadata.name }}-svc"
+      servicePort: 80
+status:
+  fields:
+    - {path: ready, value: "{{ allReplicasReady .children.deployment }}"}
+"""
+CACHE = """\
+apiVersion: orkestra.orkspace.io/v1
+kind: Motif
+metadata: {name: cache, version: v1.0.0}
+inputs:
+  - {name: size, type: integer, default: 1}
+resources:
+  statefulSets:
+    - name: "{{ .metadata.name }}-cache"
+      image: redis:7
+      replicas: "{{ .inputs.size }}"
+      volumeSize: "{{ .inputs.size }}Gi"
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "motifs").mkdir()
+    (tmp_path / "katalog.yaml").write_text(KATALOG)
+    (tmp_path / "motifs" / "web-service.yaml").write_text(WEB_SERVICE)
+    (tmp_path / "motifs" / "cache.yaml").write_text(CACHE)
+    return tmp_path
+
+
+def test_template_prints_the_crd_with_its_motifs_expanded(ork: Ork, project: Path) -> None:
+    result = ork("template", "-f", "katalog.yaml", cwd=project)
+    assert result.code == 0, str(result)
+    crd = yaml.safe_load(result.stdout)["spec"]["crds"]["webapp"]
+    assert "imports" not in crd
+    groups = crd["operatorBox"]["reconcile"]["onReconcile"]
+    assert groups["deployments"] == [{
+        "name": "{{ .metadata.name }}", "image": "{{ .spec.image }}", "port": 8080,
+        "probes": {"readiness": {"type": "http", "port": 8080,
+                                 "path": '{{ .spec.probePath | default "/health" }}'}}}]
+    assert groups["statefulSets"] == [{"name": "{{ .metadata.name }}-cache", "image": "redis:7",
+                                       "replicas": 2, "volumeSize": "2Gi"}]
+    assert "ingresses" not in groups  # host defaults to "": decided at build time
+    assert crd["operatorBox"]["emit"]["status"]["fields"] == [
+        {"path": "ready", "value": "{{ allReplicasReady .children.deployment }}"}]
+
+
+def test_template_json_for_one_crd(ork: Ork, project: Path) -> None:
+    result = ork("template", "-f", "katalog.yaml", "--crd", "webapp", "--output", "json",
+                 cwd=project)
+    assert result.code == 0, str(result)
+    data: dict[str, Any] = json.loads(result.stdout)
+    assert list(data) == ["webapp"]
+    assert data["webapp"]["operatorBox"]["reconcile"]["onReconcile"]["deployments"][0][
+        "image"] == "{{ .spec.image }}"
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("deployments[0].image", ["written at: motifs/web-service.yaml:12:14",
+                              "→ motifs/web-service.yaml  [Motif]",
+                              "input image = \"{{ .spec.image }}\"",
+                              "(bound by `with` at katalog.yaml:11:20)"]),
+    ("deployments[0].port", ["written at: motifs/web-service.yaml:13:13",
+                             "input port = 8080  (the Motif's default at "
+                             "motifs/web-service.yaml:6:42)"]),
+    ("statefulSets[0].replicas", ["written at: motifs/cache.yaml:10:17",
+                                  "→ motifs/cache.yaml  [Motif]",
+                                  "input size = 2  (bound by `with` at katalog.yaml:14:24)"]),
+])
+def test_why_names_the_motif_and_the_binding_behind_a_value(ork: Ork, project: Path, path: str,
+                                                           expected: list[str]) -> None:
+    result = ork("why", "-f", "katalog.yaml",
+                 "webapp.operatorBox.reconcile.onReconcile." + path, cwd=project)
+    assert result.code == 0, str(result)
+    for line in expected:
+        assert line in result.stdout, str(result)
+
+
+def test_validate_a_motif_alone(ork: Ork, project: Path) -> None:
+    result = ork("validate", "-f", "motifs/web-service.yaml", cwd=project)
+    assert result.code == 0, str(result)
+    assert "web-service.yaml valid" in result.stderr
+
+
+BROKEN = """\
+apiVersion: orkestra.orkspace.io/v1
+kind: Motif
+metadata: {name: broken, version: v1.0.0}
+inputs:
+  - {name: host, default: ""}
+  - {name: replicas, type: integer, default: two}
+resources:
+  deployments:
+    - name: "{{ .inputs.hots }}"
+      image: "{{ lowr .inputs.host }}"
+      labels:
+        id: "{{ uuidv4 }}"
+        when: "{{ if .inputs.host }}"
+  ingresses:
+    - name: web
+      when:
+        - {field: inputs.nope, operator: exists}
+      host: "{{ .inputs.host }}"
+      serviceName: web
+      servicePort: 80
+status:
+  fields:
+    - {path: x, value: "{{ template \\"t\\" }}"}
+"""
+
+
+def test_validate_a_motif_alone_reports_every_problem_with_its_location(
+        ork: Ork, tmp_path: Path) -> None:
+    (tmp_path / "motif.yaml").write_text(BROKEN)
+    result = ork("validate", "-f", "motif.yaml", cwd=tmp_path)
+    assert result.code == 1, str(result)
+    heads = [line for line in result.stderr.splitlines() if ": error[" in line]
+    assert [h.split(": error[")[0] + " " + h.split("[")[1].split("]")[0] for h in heads] == [
+        "motif.yaml:6:46 invalid-input-value",
+        "motif.yaml:9:17 undeclared-input",
+        "motif.yaml:10:18 unknown-function",
+        "motif.yaml:12:17 nondeterministic-at-build",
+        "motif.yaml:13:16 template-syntax",
+        "motif.yaml:17:19 undeclared-input",
+        "motif.yaml:23:28 unsupported-template-syntax",
+    ]
+    assert result.stderr.rstrip().endswith("7 errors")
+
+
+def test_validate_json_gives_the_same_problems(ork: Ork, tmp_path: Path) -> None:
+    (tmp_path / "motif.yaml").write_text(BROKEN)
+    result = ork("validate", "-f", "motif.yaml", "--output", "json", cwd=tmp_path)
+    assert result.code == 1, str(result)
+    found = [(d["code"], d["line"], d["column"]) for d in json.loads(result.stdout)]
+    assert ("undeclared-input", 17, 19) in found
+    assert len(found) == 7
