@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 
 from ..canonical import digest as digest_of
 from ..errors import Diagnostic, LockError, Note, OrkError, RegistryError, SourceError, Span
+from ..lockfile import strip_userinfo
 from ..refs import Reference
 from ..stages.fetch import RemoteArtifact
 from ..store import Store
@@ -89,14 +90,14 @@ class RegistrySources:
             self.warnings.append(Diagnostic(
                 "floating-tag", f"{ref.raw!r} {how}, which can move", "warning", span,
                 hint="name a version (e.g. `:v1.1.0`); ork.lock pins the digest meanwhile"))
-        pin = self.pins.get(ref.raw)
+        pin = self.pins.get(strip_userinfo(ref.raw))  # the lock never holds credentials
         if pin is not None:
             return parse_resolved(pin, self.settings)
         location = for_reference(ref, self.settings, motif=motif)
         if ref.digest is not None:
             return location, ref.digest
         if self.locked:
-            raise LockError("lock-stale", f"{ref.raw} is not pinned in the lock",
+            raise LockError("lock-stale", f"{strip_userinfo(ref.raw)} is not pinned in the lock",
                             hint="run `ork lock` (or a build without --locked), review "
                                  "`ork lock diff`, and commit ork.lock")
         return location, self.resolve_tag(location, ref.tag or "latest")
