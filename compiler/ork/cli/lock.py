@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import InputError
 from .common import Settings, build_options, files_option, note
+
+if TYPE_CHECKING:
+    from ..lockfile import Lock
 
 
 @click.group(invoke_without_command=True)
@@ -27,6 +30,7 @@ def lock(cctx: click.Context, files: tuple[str, ...], update: tuple[str, ...], c
     if cctx.invoked_subcommand is not None:
         return None
     from .. import api, lockdiff
+    from ..lockfile import Lock
     from .build import make_context, options_for, project_for
 
     settings: Settings = cctx.obj
@@ -34,27 +38,25 @@ def lock(cctx: click.Context, files: tuple[str, ...], update: tuple[str, ...], c
     options = options_for(settings, lock_path=lock_path, allow_outside_root=allow_outside_root,
                           max_file_size=max_file_size,
                           lock_mode="update" if update else "fresh", update=update)
+    path = options.lock_file(project)
+    on_disk = _bytes_of(path)
     result = api.lock(project, options, make_context(settings), write=not check)
-    before = result.before or _empty()
+    changes = lockdiff.diff(result.before or Lock(), result.after)
     if check:
-        changes = lockdiff.diff(before, result.after)
-        if result.before is not None and result.data == _bytes_of(options.lock_file(project)):
-            note(settings, "ork.lock is up to date")
+        if result.data == on_disk:
+            note(settings, f"{path.name} is up to date ({len(result.after.sources)} sources)")
             return 0
-        click.echo(lockdiff.to_text(changes), nl=False)
+        if on_disk is not None and not changes:
+            click.echo(f"{path.name} pins the same sources but is not in ork's own format "
+                       "(`ork lock` would rewrite it)")
+        else:
+            click.echo(lockdiff.to_text(changes), nl=False)
         return 2
-    name = options.lock_file(project).name
-    note(settings, f"{'wrote' if result.wrote else 'unchanged'} {name} "
+    note(settings, f"{'wrote' if result.wrote else 'unchanged'} {path.name} "
                    f"({len(result.after.sources)} sources)")
-    if result.wrote and result.before is not None:
-        click.echo(lockdiff.to_text(lockdiff.diff(before, result.after)), nl=False)
+    if result.wrote and result.before is not None and changes:
+        click.echo(lockdiff.to_text(changes), nl=False)
     return 0
-
-
-def _empty() -> Any:
-    from ..lockfile import Lock
-
-    return Lock()
 
 
 def _bytes_of(path: Path) -> bytes | None:
@@ -80,29 +82,40 @@ def diff(settings: Settings, old: str, new: str, fmt: str) -> None:
     click.echo(render(changes), nl=False)
 
 
-def _read(settings: Settings, spec: str) -> Any:
-    """Return the lock at a path, or at ``git:REV:path`` (an empty lock if git has none)."""
+def _read(settings: Settings, spec: str) -> Lock:
+    """Return the lock at a path, or at ``git:REV:path`` (an empty lock if git has none).
+
+    Raises:
+        InputError: file-not-found, invalid-lock, unsupported-lock-version.
+    """
     from ..lockfile import Lock, loads
 
-    if spec.startswith("git:"):
-        rev, _, inside = spec[4:].partition(":")
-        if not rev or not inside:
-            raise InputError("file-not-found", f"{spec!r}: write git:REV:PATH")
-        proc = subprocess.run(["git", "show", f"{rev}:{inside}"], cwd=settings.cwd,
-                              capture_output=True, check=False)
-        if proc.returncode != 0:
-            message = proc.stderr.decode("utf-8", "replace").strip()
-            if "exists on disk, but not in" in message or "does not exist in" in message:
-                return Lock()  # the lock is new in this change
-            raise InputError("file-not-found", f"{spec}: {message}",
-                             hint="check the revision and the path (relative to the repo root)")
-        return loads(proc.stdout, spec)
-    path = settings.cwd / spec
+    if not spec.startswith("git:"):
+        try:
+            data = (settings.cwd / spec).read_bytes()
+        except OSError as exc:
+            raise InputError("file-not-found", f"{spec}: {exc.strerror}",
+                             hint="give a lockfile path, or git:REV:PATH") from exc
+        return loads(data, spec)
+    rev, _, inside = spec[4:].partition(":")
+    if not rev or not inside:
+        raise InputError("file-not-found", f"{spec!r}: write git:REV:PATH",
+                         hint="PATH is relative to the repository root (or starts with ./)")
+    # git's messages are translated; read them in the C locale.
+    env = {**settings.env, "LC_ALL": "C", "LANGUAGE": "C"}
     try:
-        data = path.read_bytes()
+        proc = subprocess.run(["git", "show", f"{rev}:{inside}"], cwd=settings.cwd, env=env,
+                              capture_output=True, check=False)
     except OSError as exc:
-        raise InputError("file-not-found", f"{spec}: {exc.strerror}") from exc
-    return loads(data, spec)
+        raise InputError("file-not-found", f"{spec}: cannot run git ({exc.strerror})",
+                         hint="install git, or compare two lockfile paths") from exc
+    if proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip()
+        if "exists on disk, but not in" in message or "does not exist in" in message:
+            return Lock()  # the lock is new in this change: everything is "added"
+        raise InputError("file-not-found", f"{spec}: {message}",
+                         hint="check the revision and the path (relative to the repo root)")
+    return loads(proc.stdout, spec)
 
 
 @lock.command("merge-driver")
@@ -111,22 +124,39 @@ def _read(settings: Settings, spec: str) -> Any:
 @click.argument("theirs", type=click.Path(dir_okay=False))
 @click.pass_obj
 def merge_driver(settings: Settings, base: str, ours: str, theirs: str) -> int:
-    """Git merge driver: merge two ork.lock files entry by entry (writes OURS)."""
+    """Git merge driver: merge two ork.lock files entry by entry (writes OURS).
+
+    Register it with `git config merge.ork-lock.driver "ork lock merge-driver %O %A %B"`
+    and the .gitattributes line `ork.lock merge=ork-lock`. Exit 0 on a clean merge, 1 on a
+    conflict (each conflicting ref is named on stderr).
+    """
     from .. import fsio, lockfile, lockmerge
 
-    def load(p: str) -> Any:
-        data = (settings.cwd / p).read_bytes()
-        return lockfile.loads(data, p) if data.strip() else lockfile.Lock()
+    def load(p: str, side: str) -> Lock:
+        try:
+            data = (settings.cwd / p).read_bytes()
+        except OSError as exc:
+            raise InputError("file-not-found", f"{side} ({p}): {exc.strerror}") from exc
+        return lockfile.loads(data, side) if data.strip() else lockfile.Lock()
 
-    merged = lockmerge.merge(load(base), load(ours), load(theirs))
+    old, mine, other = load(base, "base"), load(ours, "ours"), load(theirs, "theirs")
+    merged = lockmerge.merge(old, mine, other)
     fsio.write_if_changed(settings.cwd / ours, lockfile.dumps(merged.lock))
-    if merged.conflicts:
-        for ref in merged.conflicts:
-            click.echo(f"ork.lock: conflict: {ref} was pinned differently on both sides",
-                       err=True)
-        click.echo("resolve it with `ork lock --update REF` and commit the result", err=True)
-        return 1
-    return 0
+    if not merged.conflicts:
+        return 0
+    for ref in merged.conflicts:
+        click.echo(f"ork.lock: conflict: {ref} was pinned differently on both sides "
+                   f"(ours: {_pin(mine, ref)}; theirs: {_pin(other, ref)})", err=True)
+    click.echo("ork.lock keeps our pin for each; settle it with `ork lock --update REF`, "
+               "review `ork lock diff`, then `git add` the lock", err=True)
+    return 1
+
+
+def _pin(lock: Lock, ref: str) -> str:
+    from ..lockdiff import short
+
+    entry = lock.entry(ref)
+    return f"{entry.version} {short(entry.digest)}" if entry else "removed"
 
 
 COMMANDS = (lock,)
