@@ -6,6 +6,7 @@ directory, prints or exits (that is the CLI's job).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,7 +15,14 @@ from typing import Any
 
 from . import fsio, lockfile, pipeline
 from .errors import Diagnostic, InputError, UsageError
-from .locking import Mode, check_locked, pins_for
+from .locking import (
+    CHECK_OPTION,
+    Mode,
+    PlaceholderSources,
+    check_locked,
+    pins_for,
+    unpinned_tags,
+)
 
 DEFAULT_ENTRIES = ("komposer.yaml", "katalog.yaml")
 
@@ -92,22 +100,66 @@ def build(project: Project, options: BuildOptions, ctx: pipeline.Context, *,
     Raises:
         OrkError: any user error, with locations.
     """
-    existing = read_lock(options.lock_file(project))
-    pins = pins_for(options.lock_mode, existing, options.update)
+    mode = options.lock_mode
+    lock_path = options.lock_file(project)
+    # `ork lock` resolves everything afresh, so it can also replace a lock that no longer
+    # parses (say, one with merge-conflict markers); every other mode needs its pins.
+    existing = _read_lock_unless_fresh(lock_path, mode)
+    pins = pins_for(mode, existing, options.update)
     req = pipeline.Request(
         root=project.root, entries=project.entries,
         allow_outside_root=options.allow_outside_root, max_file_size=options.max_file_size,
         namespace=options.namespace, workload_namespace=options.workload_namespace,
         for_bundle=options.for_bundle, pins=tuple(sorted(pins.items())),
-        locked=options.lock_mode == "locked",
-        fresh=options.lock_mode in ("fresh", "update"),
+        locked=mode == "locked", fresh=mode in ("fresh", "update"),
         source_options=options.source_options)
-    if options.lock_mode == "locked":
+    if mode == "locked":
         assert existing is not None  # pins_for raised lock-missing otherwise
-        fetched = pipeline.run(req, ctx, until="fetch")
-        check_locked(existing, lockfile.from_graph(fetched.graph),
-                     options.lock_file(project).name)
-    return pipeline.run(req, ctx, until=until)
+        _check_locked(req, ctx, existing, lock_path, project.root)
+        return pipeline.run(req, ctx, until=until)
+    seen = _FetchHit(ctx.reporter)
+    b = pipeline.run(req, dataclasses.replace(ctx, reporter=seen), until=until)
+    if seen.hit and unpinned_tags(b.graph, pins):
+        # A cached fetch answered tags the lock does not pin with what they pointed at
+        # then; a build without a pin must ask again (cold and warm caches agree).
+        b = pipeline.run(dataclasses.replace(req, fresh=True), ctx, until=until)
+    return b
+
+
+class _FetchHit:
+    """A reporter that remembers whether fetch was answered from the cache."""
+
+    def __init__(self, inner: pipeline.Reporter) -> None:
+        self.inner = inner
+        self.hit = False
+
+    def stage(self, name: str, hit: bool, key: str, changed: list[str]) -> None:
+        """Record fetch hits, then pass the event on."""
+        if name == "fetch":
+            self.hit = hit
+        self.inner.stage(name, hit, key, changed)
+
+
+def _read_lock_unless_fresh(path: Path, mode: Mode) -> lockfile.Lock | None:
+    try:
+        return read_lock(path)
+    except InputError as err:
+        if mode == "fresh" and err.code == "invalid-lock":
+            return None
+        raise
+
+
+def _check_locked(req: pipeline.Request, ctx: pipeline.Context, existing: lockfile.Lock,
+                  lock_path: Path, root: Path) -> None:
+    """Raise lock-stale listing every problem; fetch here never resolves a tag."""
+    check = dataclasses.replace(req, source_options=(*req.source_options, CHECK_OPTION))
+    fetched = pipeline.run(check, dataclasses.replace(
+        ctx, remote=PlaceholderSources.factory(ctx.remote)), until="fetch")
+    shown = Path(os.path.relpath(lock_path, root)).as_posix()
+    if shown.startswith("../"):
+        shown = lock_path.name
+    spans = lockfile.entry_spans(lock_path.read_bytes(), shown)
+    check_locked(existing, fetched.graph, shown, lock_spans=spans)
 
 
 def read_lock(path: Path) -> lockfile.Lock | None:
@@ -141,7 +193,7 @@ def lock(project: Project, options: BuildOptions, ctx: pipeline.Context, *,
         OrkError: any user error; the lock file is untouched then.
     """
     path = options.lock_file(project)
-    before = read_lock(path)
+    before = _read_lock_unless_fresh(path, options.lock_mode)
     b = build(project, options, ctx, until="fetch")
     after = lockfile.from_graph(b.graph)
     result = LockResult(before, after, lockfile.dumps(after))
