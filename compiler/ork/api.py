@@ -104,7 +104,7 @@ def build(project: Project, options: BuildOptions, ctx: pipeline.Context, *,
     lock_path = options.lock_file(project)
     # `ork lock` resolves everything afresh, so it can also replace a lock that no longer
     # parses (say, one with merge-conflict markers); every other mode needs its pins.
-    existing = _read_lock_unless_fresh(lock_path, mode)
+    existing = _read_lock_unless_fresh(lock_path, mode, project.root)
     pins = pins_for(mode, existing, options.update)
     req = pipeline.Request(
         root=project.root, entries=project.entries,
@@ -140,9 +140,9 @@ class _FetchHit:
         self.inner.stage(name, hit, key, changed)
 
 
-def _read_lock_unless_fresh(path: Path, mode: Mode) -> lockfile.Lock | None:
+def _read_lock_unless_fresh(path: Path, mode: Mode, root: Path) -> lockfile.Lock | None:
     try:
-        return read_lock(path)
+        return read_lock(path, _shown(path, root))
     except InputError as err:
         if mode == "fresh" and err.code == "invalid-lock":
             return None
@@ -155,15 +155,19 @@ def _check_locked(req: pipeline.Request, ctx: pipeline.Context, existing: lockfi
     check = dataclasses.replace(req, source_options=(*req.source_options, CHECK_OPTION))
     fetched = pipeline.run(check, dataclasses.replace(
         ctx, remote=PlaceholderSources.factory(ctx.remote)), until="fetch")
-    shown = Path(os.path.relpath(lock_path, root)).as_posix()
-    if shown.startswith("../"):
-        shown = lock_path.name
+    shown = _shown(lock_path, root)
     spans = lockfile.entry_spans(lock_path.read_bytes(), shown)
     check_locked(existing, fetched.graph, shown, lock_spans=spans)
 
 
-def read_lock(path: Path) -> lockfile.Lock | None:
-    """Return the lock at ``path``, or None when there is no file.
+def _shown(lock_path: Path, root: Path) -> str:
+    """Return how diagnostics name the lock: relative to the project root when inside it."""
+    shown = Path(os.path.relpath(lock_path, root)).as_posix()
+    return lock_path.name if shown.startswith("../") else shown
+
+
+def read_lock(path: Path, shown: str | None = None) -> lockfile.Lock | None:
+    """Return the lock at ``path`` (named ``shown`` in diagnostics), or None when absent.
 
     Raises:
         InputError: invalid-lock or unsupported-lock-version.
@@ -172,7 +176,7 @@ def read_lock(path: Path) -> lockfile.Lock | None:
         data = path.read_bytes()
     except (FileNotFoundError, IsADirectoryError):
         return None
-    return lockfile.loads(data, path.name)
+    return lockfile.loads(data, shown or path.name)
 
 
 @dataclass
@@ -193,7 +197,7 @@ def lock(project: Project, options: BuildOptions, ctx: pipeline.Context, *,
         OrkError: any user error; the lock file is untouched then.
     """
     path = options.lock_file(project)
-    before = _read_lock_unless_fresh(path, options.lock_mode)
+    before = _read_lock_unless_fresh(path, options.lock_mode, project.root)
     b = build(project, options, ctx, until="fetch")
     after = lockfile.from_graph(b.graph)
     result = LockResult(before, after, lockfile.dumps(after))

@@ -9,8 +9,9 @@ import pytest
 import yaml
 
 from ork import lockfile
-from ork.errors import InputError
+from ork.errors import InputError, Span
 from ork.lockfile import HEADER, Lock, LockEntry
+from ork.sources import ImportEdge, SourceFile, SourceGraph, SourceNode
 
 D1, D2, D3 = ("sha256:" + c * 64 for c in "123")
 
@@ -181,3 +182,45 @@ def test_entry_spans_point_at_each_entry() -> None:
 ])
 def test_userinfo_is_stripped(ref: str, clean: str) -> None:
     assert lockfile.strip_userinfo(ref) == clean
+
+
+def node(node_id: str, *, remote: bool = False, ref: str = "", kind: str = "Katalog",
+         name: str = "", version: str = "") -> SourceNode:
+    """Return a source node with placeholder store digests."""
+    files = (SourceFile(name="katalog.yaml", digest=D1),) if remote else ()
+    return SourceNode(id=node_id, display=node_id.removeprefix("file:"), kinds=(kind,),
+                      remote=remote, digest=D1, content=D1, docs=D1, spans=D1, files=files,
+                      ref=ref, resolved=node_id if remote else "", name=name, version=version)
+
+
+def edge(src: str, dst: str, ref: str, *, crd: str | None = None) -> ImportEdge:
+    """Return an import edge with a dummy span."""
+    return ImportEdge(src=src, dst=dst, role="motif" if crd else "registry", ref=ref,
+                      span=Span("komposer.yaml", 1, 1), index=0, crd=crd)
+
+
+def test_from_graph_pins_remote_sources_only_and_never_credentials() -> None:
+    app_id = f"oci://user:secret@reg.io/katalogs/app@{D1}"
+    web_id = f"embedded://motifs/web@{D2}"
+    app_ref = "oci://user:secret@reg.io/katalogs/app:v1"
+    graph = SourceGraph(root_name="komposer.yaml", entries=("file:komposer.yaml",), nodes=(
+        node("file:komposer.yaml", kind="Komposer"),
+        node("file:katalogs/local.yaml"),
+        node(app_id, remote=True, ref=app_ref, name="app", version="v1"),
+        node(web_id, remote=True, ref="web:v1", kind="Motif", name="web", version="v1"),
+    ), edges=(
+        edge("file:komposer.yaml", app_id, app_ref),
+        edge("file:komposer.yaml", "file:katalogs/local.yaml", "katalogs/local.yaml"),
+        edge(app_id, web_id, "web:v1", crd="b"),
+        edge(app_id, web_id, "web:v1", crd="a"),
+        edge("file:katalogs/local.yaml", web_id, "web:v1", crd="thing"),
+    ))
+    lock = lockfile.from_graph(graph)
+    text = lockfile.dumps(lock).decode()
+    assert "secret" not in text
+    assert "user" not in text
+    assert [(e.ref, e.resolved, e.required_by) for e in lock.sources] == [
+        ("oci://reg.io/katalogs/app:v1", f"oci://reg.io/katalogs/app@{D1}", ("komposer.yaml",)),
+        ("web:v1", web_id, ("katalogs/local.yaml#thing", "oci://reg.io/katalogs/app:v1#a",
+                            "oci://reg.io/katalogs/app:v1#b")),
+    ]

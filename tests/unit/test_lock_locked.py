@@ -144,3 +144,19 @@ def test_a_digest_import_missing_from_the_lock_is_listed(ork: Ork, root: Path) -
     assert headlines[0] == f"komposer.yaml:6:7: error[lock-stale]: {pinned} is missing " \
                            "from ork.lock"
     assert f"ork.lock pins {WEBAPP}, which no source requires any more" in headlines[1]
+
+
+def test_a_lock_elsewhere_is_named_by_its_path_from_the_project(ork: Ork, root: Path) -> None:
+    (root / "locks").mkdir()
+    (root / "ork.lock").rename(root / "locks" / "ork.lock")
+    komposer(root, WEBAPP)
+    done = ork("generate", "bundle", "--locked", "--lock", "locks/ork.lock", cwd=root, env=ENV)
+    assert done.code == 3, done
+    assert f"locks/ork.lock:4:5: error[lock-stale]: locks/ork.lock pins {PLATFORM}" \
+        in done.stderr
+    assert "  4 |   - ref: oci-layout://lay:katalogs/platform-app-operator" in done.stderr
+    lock = root / "locks" / "ork.lock"
+    lock.write_text(lock.read_text().replace("lockVersion: 1", "lockVersion: 2"))
+    newer = ork("generate", "bundle", "--lock", "locks/ork.lock", cwd=root, env=ENV)
+    assert newer.code == 1, newer
+    assert "locks/ork.lock:2:14: error[unsupported-lock-version]" in newer.stderr
