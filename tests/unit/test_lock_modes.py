@@ -222,8 +222,21 @@ def test_check_exits_2_with_the_diff_and_writes_nothing(ork: Ork, root: Path) ->
     (root / "ork.lock").unlink()
     missing = ork("lock", "--check", cwd=root, env=ENV)
     assert missing.code == 2, missing
-    assert "5 sources changed: 5 added." in missing.stdout
+    assert missing.stdout.startswith("ork.lock does not exist (`ork lock` would write it)\n")
+    assert missing.stdout.endswith("5 sources changed: 5 added.\n")
     assert not lock.exists()
+
+
+def test_check_on_a_project_without_remote_sources(ork: Ork, tmp_path: Path) -> None:
+    (tmp_path / "katalog.yaml").write_text(
+        "apiVersion: orkestra.orkspace.io/v1\nkind: Katalog\nmetadata: {name: k}\n"
+        "spec:\n  crds: {}\n")
+    missing = ork("lock", "--check")
+    assert (missing.code, missing.stdout) == (
+        2, "ork.lock does not exist (`ork lock` would write it)\n"), missing
+    assert ork("lock").code == 0
+    assert (tmp_path / "ork.lock").read_text().endswith("lockVersion: 1\nsources: []\n")
+    assert ork("lock", "--check").code == 0
 
 
 def test_check_reports_a_lock_that_only_differs_in_formatting(ork: Ork, root: Path) -> None:

@@ -46,11 +46,13 @@ def lock(cctx: click.Context, files: tuple[str, ...], update: tuple[str, ...], c
         if result.data == on_disk:
             note(settings, f"{path.name} is up to date ({len(result.after.sources)} sources)")
             return 0
-        if on_disk is not None and not changes:
+        if on_disk is None:
+            click.echo(f"{path.name} does not exist (`ork lock` would write it)")
+        if changes:
+            click.echo(lockdiff.to_text(changes), nl=False)
+        elif on_disk is not None:
             click.echo(f"{path.name} pins the same sources but is not in ork's own format "
                        "(`ork lock` would rewrite it)")
-        else:
-            click.echo(lockdiff.to_text(changes), nl=False)
         return 2
     note(settings, f"{'wrote' if result.wrote else 'unchanged'} {path.name} "
                    f"({len(result.after.sources)} sources)")
