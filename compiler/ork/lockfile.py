@@ -71,13 +71,19 @@ class Lock(Frozen):
 def from_graph(graph: SourceGraph) -> Lock:
     """Return the lock that pins every remote source of a graph."""
     nodes = {n.id: n for n in graph.nodes}
+    # A remote importer is named by its smallest ref: "the ref first written" would depend
+    # on import order when two refs reach the same artifact.
+    names: dict[str, str] = {}
+    for edge in graph.edges:
+        ref = strip_userinfo(edge.ref)
+        names[edge.dst] = min(names.get(edge.dst, ref), ref)
     by_ref: dict[str, tuple[str, set[str]]] = {}
     for edge in graph.edges:
         dst = nodes[edge.dst]
         if not dst.remote:
             continue
         src = nodes[edge.src]
-        importer = strip_userinfo(src.ref) if src.remote else src.display
+        importer = names.get(src.id, src.ref) if src.remote else src.display
         if edge.crd is not None:
             importer = f"{importer}#{edge.crd}"
         _, required = by_ref.setdefault(strip_userinfo(edge.ref), (dst.id, set()))

@@ -224,3 +224,18 @@ def test_from_graph_pins_remote_sources_only_and_never_credentials() -> None:
         ("web:v1", web_id, ("katalogs/local.yaml#thing", "oci://reg.io/katalogs/app:v1#a",
                             "oci://reg.io/katalogs/app:v1#b")),
     ]
+
+
+def test_an_artifact_reached_by_two_refs_is_named_the_same_whatever_the_order() -> None:
+    app_id, web_id = f"embedded://katalogs/app@{D1}", f"embedded://motifs/web@{D2}"
+    nodes = (node("file:komposer.yaml", kind="Komposer"),
+             node(app_id, remote=True, ref="z/app:v1", name="app", version="v1"),
+             node(web_id, remote=True, ref="web:v1", kind="Motif", name="web", version="v1"))
+    edges = [edge("file:komposer.yaml", app_id, "z/app:v1"),
+             edge("file:komposer.yaml", app_id, "app:v1"),
+             edge(app_id, web_id, "web:v1", crd="a")]
+    locks = {lockfile.dumps(lockfile.from_graph(SourceGraph(
+        root_name="komposer.yaml", entries=("file:komposer.yaml",), nodes=nodes,
+        edges=tuple(order)))) for order in (edges, edges[::-1])}
+    assert len(locks) == 1
+    assert "      - app:v1#a\n" in locks.pop().decode()
