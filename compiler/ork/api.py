@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from . import fsio, lockfile, pipeline
-from .errors import Diagnostic, InputError, UsageError
+from .errors import Diagnostic, InputError, InternalError, UsageError
 from .locking import (
-    CHECK_OPTION,
     Mode,
     PlaceholderSources,
     check_locked,
     pins_for,
+    placeholders,
     unpinned_tags,
 )
 
@@ -115,9 +115,8 @@ def build(project: Project, options: BuildOptions, ctx: pipeline.Context, *,
         source_options=options.source_options)
     if mode == "locked":
         assert existing is not None  # pins_for raised lock-missing otherwise
-        _check_locked(req, ctx, existing, lock_path, project.root)
-        return pipeline.run(req, ctx, until=until)
-    seen = _FetchHit(ctx.reporter)
+        return _build_locked(req, ctx, existing, lock_path, project.root, until)
+    seen = _Watch(ctx.reporter)
     b = pipeline.run(req, dataclasses.replace(ctx, reporter=seen), until=until)
     if seen.hit and unpinned_tags(b.graph, pins):
         # A cached fetch answered tags the lock does not pin with what they pointed at
@@ -126,17 +125,20 @@ def build(project: Project, options: BuildOptions, ctx: pipeline.Context, *,
     return b
 
 
-class _FetchHit:
+class _Watch:
     """A reporter that remembers whether fetch was answered from the cache."""
 
-    def __init__(self, inner: pipeline.Reporter) -> None:
+    def __init__(self, inner: pipeline.Reporter, *, repeat: bool = False) -> None:
         self.inner = inner
+        self.repeat = repeat  # fetch already ran (and was reported) in this invocation
         self.hit = False
 
     def stage(self, name: str, hit: bool, key: str, changed: list[str]) -> None:
-        """Record fetch hits, then pass the event on."""
+        """Record fetch hits, then pass the event on (a repeated fetch stays quiet)."""
         if name == "fetch":
             self.hit = hit
+            if self.repeat:
+                return
         self.inner.stage(name, hit, key, changed)
 
 
@@ -149,15 +151,26 @@ def _read_lock_unless_fresh(path: Path, mode: Mode, root: Path) -> lockfile.Lock
         raise
 
 
-def _check_locked(req: pipeline.Request, ctx: pipeline.Context, existing: lockfile.Lock,
-                  lock_path: Path, root: Path) -> None:
-    """Raise lock-stale listing every problem; fetch here never resolves a tag."""
-    check = dataclasses.replace(req, source_options=(*req.source_options, CHECK_OPTION))
-    fetched = pipeline.run(check, dataclasses.replace(
+def _build_locked(req: pipeline.Request, ctx: pipeline.Context, existing: lockfile.Lock,
+                  lock_path: Path, root: Path, until: str) -> pipeline.Build:
+    """Check the lock (lock-stale lists every problem), then build; no tag is resolved.
+
+    The check's fetch stands placeholders in for unpinned refs, so a graph holding one never
+    passes it. The build then fetches with the real sources (normally a cache hit on the
+    graph just checked), which raise on an unpinned ref rather than substitute anything.
+    """
+    fetched = pipeline.run(req, dataclasses.replace(
         ctx, remote=PlaceholderSources.factory(ctx.remote)), until="fetch")
     shown = _shown(lock_path, root)
     spans = lockfile.entry_spans(lock_path.read_bytes(), shown)
     check_locked(existing, fetched.graph, shown, lock_spans=spans)
+    if until == "fetch":
+        return fetched
+    b = pipeline.run(req, dataclasses.replace(ctx, reporter=_Watch(ctx.reporter, repeat=True)),
+                     until=until)
+    if placeholders(b.graph):
+        raise InternalError("internal-error", "a --locked build reached a placeholder source")
+    return b
 
 
 def _shown(lock_path: Path, root: Path) -> str:

@@ -14,8 +14,8 @@ a registry what its tag points at). Rather than stop at the first such ref, the 
 fetch puts a *placeholder* in its place (:class:`PlaceholderSources`): an empty source of
 the expected kind, with no imports. The graph then still shows every other import, so one
 run lists every missing, extra and stale entry. What a missing source would itself import
-cannot be known until it is locked, and the error says so. Placeholders exist only inside
-that check: their graph is fetched under its own cache key and never merged or rendered.
+cannot be known until it is locked, and the error says so. A graph with a placeholder never
+passes the check, so it is never merged or rendered (api.build also refuses one outright).
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ RemoteFactory = Callable[[Mapping[str, str], bool], "RemoteSources"]
 
 Mode = Literal["default", "locked", "fresh", "update"]
 PLACEHOLDER = "unlocked:"  # node-id prefix of a placeholder (never a real canonical id)
-CHECK_OPTION = ("ork.lock-check", "placeholders")  # keeps placeholder graphs out of builds
 FIX = ("run `ork lock` (or a build without --locked), review `ork lock diff`, and commit "
        "ork.lock")
 
@@ -92,7 +91,8 @@ class PlaceholderSources:
 
             kind = "Komposer" if want_komposer else "Motif" if motif else "Katalog"
             main = f"{kind.lower()}.yaml"
-            text = f"apiVersion: orkestra.orkspace.io/v1\nkind: {kind}\nmetadata: {{}}\n"
+            text = (f"apiVersion: orkestra.orkspace.io/v1\nkind: {kind}\n"
+                    "metadata: {name: unlocked}\nspec: {}\n")
             return RemoteArtifact(canonical=f"{PLACEHOLDER}{strip_userinfo(ref.raw)}",
                                   resolved="", digest="", files={main: text.encode()},
                                   main=main)
@@ -105,6 +105,11 @@ class PlaceholderSources:
         return lambda pins, locked: cls(make(pins, locked))
 
 
+def placeholders(graph: SourceGraph) -> list[str]:
+    """Return the refs a --locked check's fetch stood placeholders in for, sorted."""
+    return sorted(strip_userinfo(n.ref) for n in graph.nodes if n.id.startswith(PLACEHOLDER))
+
+
 def check_locked(existing: Lock, graph: SourceGraph, lock_name: str, *,
                  lock_spans: Mapping[str, Span] | None = None) -> None:
     """Raise unless the lock on disk is exactly what the sources need.
@@ -113,13 +118,12 @@ def check_locked(existing: Lock, graph: SourceGraph, lock_name: str, *,
         LockError: lock-stale, one diagnostic per missing, extra and stale entry.
     """
     current = from_graph(graph)
-    placeholders = {strip_userinfo(n.ref) for n in graph.nodes
-                    if n.id.startswith(PLACEHOLDER)}
+    stand_ins = set(placeholders(graph))
     where = _import_spans(graph)
     at = dict(lock_spans or {})
     have = {e.ref: e for e in existing.sources}
     need = {e.ref: e for e in current.sources}
-    diags = [_missing(need[r], lock_name, where.get(r), r in placeholders)
+    diags = [_missing(need[r], lock_name, where.get(r), r in stand_ins)
              for r in sorted(need.keys() - have.keys())]
     diags += [_extra(have[r], lock_name, at.get(r)) for r in sorted(have.keys() - need.keys())]
     diags += [_stale(have[r], need[r], lock_name, at.get(r))

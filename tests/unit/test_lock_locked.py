@@ -160,3 +160,21 @@ def test_a_lock_elsewhere_is_named_by_its_path_from_the_project(ork: Ork, root: 
     newer = ork("generate", "bundle", "--lock", "locks/ork.lock", cwd=root, env=ENV)
     assert newer.code == 1, newer
     assert "locks/ork.lock:2:14: error[unsupported-lock-version]" in newer.stderr
+
+
+def test_a_placeholder_can_never_reach_a_bundle(ork: Ork, root: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from ork import api
+
+    def no_check(*args: object, **kwargs: object) -> None:
+        pass
+
+    monkeypatch.setattr(api, "check_locked", no_check)  # pretend the check let it by
+    bundle = (root / "bundle.yaml").read_bytes()
+    komposer(root, WEBAPP, PLATFORM)
+    with (root / "komposer.yaml").open("a") as fh:  # an unpinned Komposer: it merges cleanly
+        fh.write("    - {url: oci-layout://lay:katalogs/other, version: v9, "
+                 "useKomposer: true}\n")
+    done = ork("generate", "bundle", "--locked", cwd=root, env=ENV)
+    assert done.code == 70, done
+    assert (root / "bundle.yaml").read_bytes() == bundle
