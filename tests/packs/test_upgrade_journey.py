@@ -53,7 +53,7 @@ def test_two_teams_upgrade_deliberately(tmp_path: Path) -> None:
     import json
 
     moved = {(c["name"], c["action"]) for c in json.loads(diff.stdout)["changes"]
-             if c["action"] in ("updated", "added", "removed", "tag moved")}
+             if c["action"] in ("updated", "added", "removed", "tag-moved")}
     assert moved == {("platform-app-operator", "updated"), ("web-service", "removed")}, moved
 
     plan = _ork(here, tmp_path, "plan", "--bundle", "deployed.yaml", "--detailed-exitcode")
