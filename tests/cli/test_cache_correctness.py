@@ -1,0 +1,93 @@
+"""Every cache shortcut is invisible (issue 9): after any single input change, a warm build
+— the fast path, then the stage caches — gives exactly the bytes of a cold build.
+
+Builds run as ``python -m ork`` processes, so the fast path (``ork.entry``) is exercised as
+a user meets it. Each change is also undone, and the warm build must give the original
+bytes back.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from bench import generate
+
+from tests.conftest import REPO
+
+
+def _build(root: Path, cache: Path, *extra: str, env: dict[str, str] | None = None) -> bytes:
+    full = {k: v for k, v in os.environ.items() if not k.startswith("ORK_")}
+    full.update({"ORK_CACHE_DIR": str(cache), "PYTHONPATH": str(REPO), **(env or {})})
+    proc = subprocess.run([sys.executable, "-m", "ork", "-q", "generate", "bundle", "-f",
+                           "komposer.yaml", "-o", "bundle.yaml", *extra], cwd=root, env=full,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return (root / "bundle.yaml").read_bytes() + b"\0" + (root / "ork.lock").read_bytes()
+
+
+def _edit(rel: str, old: str, new: str) -> Callable[[Path], None]:
+    def change(root: Path) -> None:
+        path = root / rel
+        text = path.read_text()
+        assert old in text, (rel, old)
+        path.write_text(text.replace(old, new, 1))
+    return change
+
+
+CHANGES: dict[str, Callable[[Path], None]] = {
+    "a value in a Katalog": _edit("katalogs/katalog-1.yaml", "workers: 2", "workers: 3"),
+    "a comment in a Katalog": _edit("katalogs/katalog-0.yaml", "apiVersion:",
+                                    "# reviewed\napiVersion:"),
+    "key order in a Katalog": _edit(
+        "katalogs/katalog-0.yaml", "  name: katalog-0\n  namespace: team-0\n",
+        "  namespace: team-0\n  name: katalog-0\n"),
+    "a local Motif": _edit("motifs/sidecar-1.yaml", "9001", "9011"),
+    "a Komposer override": _edit("komposer.yaml", "workers: 8", "workers: 9"),
+    "a new file import": _edit("komposer.yaml", "    - ./katalogs/katalog-1.yaml\n", ""),
+    "an embedded-registry import": _edit("komposer.yaml", "webapp-operator:v1.1.0",
+                                         "webapp-operator:v1.0.0"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_warm_build_after_one_change_equals_a_cold_build(change: str,
+                                                           tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    generate.write("S", root)
+    original = {p: p.read_bytes() for p in root.rglob("*.yaml")}
+    warm = tmp_path / "warm-cache"
+    before = _build(root, warm)
+    assert _build(root, warm) == before  # the fast path
+    CHANGES[change](root)
+    changed = _build(root, warm)
+    assert changed == _build(root, tmp_path / f"cold-{change}")
+    for path, data in original.items():
+        path.write_bytes(data)
+    (root / "ork.lock").unlink()
+    assert _build(root, warm) == before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("flags", "env"), [
+    (("-n", "platform"), {}), (("-w", "apps"), {}), ((), {"ORK_NAMESPACE": "from-env"}),
+])
+def test_options_and_environment_are_part_of_the_key(flags: tuple[str, ...],
+                                                     env: dict[str, str],
+                                                     tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    generate.write("S", root)
+    warm = tmp_path / "warm-cache"
+    plain = _build(root, warm)
+    assert _build(root, warm) == plain
+    varied = _build(root, warm, *flags, env=env)
+    assert varied != plain
+    shutil.copy(root / "ork.lock", tmp_path / "lock")
+    assert varied == _build(root, tmp_path / "cold", *flags, env=env)
+    assert _build(root, warm) == plain
