@@ -1,0 +1,329 @@
+"""The runtime's commands: ``run``, ``simulate``, and ``apply`` / ``get`` / ``delete`` on the
+local store. Click lives here; the work is done by :mod:`ork.runtime`, which never imports
+the compiler (``simulate`` of a Katalog or Komposer compiles it here, in memory, first).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .common import Settings, note, print_warnings
+
+DEFAULT_STATE = ".ork/cluster"
+BACKENDS = ("local", "memory", "kube")
+
+
+def _read(settings: Settings, path: str, what: str) -> bytes:
+    from ..errors import InputError
+
+    try:
+        return (settings.cwd / path).read_bytes()
+    except OSError as exc:
+        raise InputError("file-not-found", f"{path}: {exc.strerror or exc}",
+                         hint=f"check the path of the {what}") from exc
+
+
+def _store(settings: Settings, state: str) -> Any:
+    from ..runtime.local import LocalCluster
+
+    return LocalCluster(settings.cwd / state)
+
+
+state_option = click.option("--state", default=DEFAULT_STATE, show_default=True, metavar="DIR",
+                            help="Directory of the local backend's store.")
+
+
+@click.command()
+@click.option("--bundle", "bundle_path", required=True, metavar="PATH",
+              help="bundle.yaml, a bare ConfigMap, or a directory of its keys.")
+@click.option("--lock", "lock_path", metavar="PATH",
+              help="Refuse to start unless the bundle was built from this lock.")
+@click.option("--backend", type=click.Choice(BACKENDS), default="local", show_default=True)
+@state_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
+              help="HTTP port (0 picks a free one).")
+@click.option("--listen", default="127.0.0.1", show_default=True, metavar="ADDR",
+              help="Address to bind the HTTP server to.")
+@click.option("--cr", "cr_files", multiple=True, metavar="FILE",
+              help="Apply these CRs to the backend at start (memory and local).")
+@click.option("--kubeconfig", metavar="PATH", help="kube backend: kubeconfig file.")
+@click.option("--context", "kube_context", metavar="NAME", help="kube backend: context.")
+@click.pass_obj
+def run(settings: Settings, bundle_path: str, lock_path: str | None, backend: str, state: str,
+        port: int, listen: str, cr_files: tuple[str, ...], kubeconfig: str | None,
+        kube_context: str | None) -> None:
+    """Run the reconciler on a bundle; its configuration is frozen until restart."""
+    import signal
+    import threading
+
+    from ..runtime import bundle as bundles
+    from ..runtime.app import Runtime
+
+    bundle = bundles.load(settings.cwd / bundle_path,
+                          lock=settings.cwd / lock_path if lock_path else None)
+    print_warnings(settings, bundle.warnings)
+    cluster = _backend(settings, backend, state, bundle, kubeconfig, kube_context)
+    stop = threading.Event()
+    try:
+        runtime = Runtime(bundle, cluster, log=lambda m: note(settings, m), host=listen,
+                          port=port)
+        if backend != "kube":
+            _preload(settings, cluster, cr_files)
+        previous = {sig: signal.signal(sig, lambda *_: stop.set())
+                    for sig in (signal.SIGTERM, signal.SIGINT)}
+        runtime.serve()
+        host, bound = runtime.server.address
+        note(settings, f"serving {bundle.source} ({bundle.katalog_digest[:19]}…) on "
+                       f"http://{host}:{bound} with the {backend} backend")
+        elector = _elect(settings, backend, cluster, bundle, stop)
+        if not stop.is_set():
+            runtime.start_controller()
+            stop.wait()
+        note(settings, "stopping: finishing in-flight reconciles")
+        runtime.stop()
+        if elector is not None:
+            elector.release()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    finally:
+        cluster.close()
+
+
+def _backend(settings: Settings, backend: str, state: str, bundle: Any,
+             kubeconfig: str | None, context: str | None) -> Any:
+    if backend == "memory":
+        from ..runtime.memory import MemoryCluster
+
+        return MemoryCluster()
+    if backend == "local":
+        from ..runtime import kubectl
+        from ..runtime.config import build
+
+        store = _store(settings, state)
+        kubectl.register(store, build(bundle.katalog))
+        return store
+    from ..runtime.config import build
+    from ..runtime.kube import KubeCluster, load_client
+
+    config = build(bundle.katalog)
+    kubeconfig = kubeconfig or settings.env.get("KUBECONFIG") or None
+    return KubeCluster(load_client(kubeconfig, context),
+                       {c.gk: c.api_version for c in config.crds})
+
+
+def _preload(settings: Settings, cluster: Any, cr_files: tuple[str, ...]) -> None:
+    from ..runtime import kubectl
+
+    for path in cr_files:
+        for obj in kubectl.read_objects(_read(settings, path, "CR file"), path):
+            existing = cluster.get(_key(obj))
+            if existing is None:
+                cluster.create(obj)
+
+
+def _key(obj: Any) -> Any:
+    from ..runtime.objects import Key
+
+    return Key.of(obj)
+
+
+def _elect(settings: Settings, backend: str, cluster: Any, bundle: Any, stop: Any) -> Any:
+    """kube backend: block until this process holds the Katalog's Lease."""
+    if backend != "kube":
+        return None
+    import os
+    import socket
+
+    from ..runtime.leader import Elector
+
+    name = f"orkestra-{bundle.katalog.metadata.name}"
+    identity = f"{socket.gethostname()}-{os.getpid()}"
+    elector = Elector(cluster, bundle.namespace or "default", name, identity)
+    def lost() -> None:
+        note(settings, f"lost the lease {name}; stopping")
+        stop.set()
+
+    if elector.acquire(stop, lambda: note(settings, f"waiting for the lease {name}")):
+        elector.keep(lost)
+    return elector
+
+
+@click.command()
+@click.option("-f", "--file", "sim_file", metavar="FILE", help="A Simulate document.")
+@click.option("--bundle", "bundle_path", metavar="PATH", help="Simulate this bundle.")
+@click.option("--lock", "lock_path", metavar="PATH", help="Verify the bundle against a lock.")
+@click.option("--cr", "cr_files", multiple=True, metavar="FILE", help="CR file (repeatable).")
+@click.option("--cycles", type=click.IntRange(min=1), help="Cycles to run (default 10).")
+@click.option("--output", "fmt", type=click.Choice(["text", "yaml", "json"]), default="text",
+              show_default=True)
+@click.pass_obj
+def simulate(settings: Settings, sim_file: str | None, bundle_path: str | None,
+             lock_path: str | None, cr_files: tuple[str, ...], cycles: int | None,
+             fmt: str) -> None:
+    """Reconcile CRs for some cycles in memory; print the writes and check expectations."""
+    from ..errors import RuntimeError_, UsageError
+    from ..runtime import bundle as bundles
+    from ..runtime import kubectl, report
+    from ..runtime import simulate as sim
+
+    if (sim_file is None) == (bundle_path is None):
+        raise UsageError("usage", "pass either -f SIMULATE.yaml or --bundle B --cr CR…",
+                         hint="ork simulate -f simulate.yaml, or ork simulate --bundle "
+                              "bundle.yaml --cr cr.yaml")
+    expect = None
+    if sim_file is not None:
+        bundle, crs, spec_cycles, expect = _from_simulate(settings, sim_file)
+        cycles = cycles or spec_cycles
+    else:
+        assert bundle_path is not None
+        if not cr_files:
+            raise UsageError("usage", "--bundle needs at least one --cr FILE")
+        bundle = bundles.load(settings.cwd / bundle_path,
+                              lock=settings.cwd / lock_path if lock_path else None)
+        crs = [o for p in cr_files for o in kubectl.read_objects(_read(settings, p, "CR"), p)]
+    print_warnings(settings, bundle.warnings)
+    result = sim.run(bundle, crs, cycles=cycles or sim.DEFAULT_CYCLES, expect=expect)
+    render = {"text": report.text, "yaml": report.yaml, "json": report.to_json}[fmt]
+    click.echo(render(result), nl=False)
+    if result.failures:
+        if fmt != "text":
+            click.echo("\n".join(report.failures(result)), err=True)
+        raise RuntimeError_("simulation-failed",
+                            f"{len(result.failures)} expectation(s) of the simulation failed")
+
+
+def _from_simulate(settings: Settings, path: str) -> tuple[Any, list[Any], int | None, Any]:
+    from .. import yamlsrc
+    from ..errors import InputError, Loc, Span
+    from ..kinds import Simulate, parse_document
+    from ..runtime import bundle as bundles
+    from ..runtime import kubectl
+
+    docs = yamlsrc.load(_read(settings, path, "Simulate file"), path)
+    model = parse_document(docs[0].value, Loc(path, 0)).model if docs else None
+    where = Span(path, 1, 1)
+    if not isinstance(model, Simulate):
+        raise InputError("unknown-kind", f"{path} is not a Simulate document", span=where)
+    spec = model.spec
+    base = (settings.cwd / path).parent
+    sources = [s for s in (spec.katalog, spec.komposer, spec.bundle) if s]
+    if len(sources) != 1:
+        raise InputError("missing-field", "a Simulate needs exactly one of spec.katalog, "
+                         "spec.komposer and spec.bundle", span=where)
+    if spec.bundle:
+        bundle = bundles.load(base / spec.bundle)
+    else:
+        bundle = bundles.from_bytes(_compile(settings, base / sources[0]), "bundle.yaml")
+    names = ([spec.cr] if spec.cr else []) + list(spec.cr_files or ())
+    if not names:
+        raise InputError("missing-field", "a Simulate needs spec.cr or spec.crFiles",
+                         span=where)
+    crs = [o for n in names for o in kubectl.read_objects(_read(settings, str(base / n), "CR"),
+                                                          n)]
+    return bundle, crs, spec.cycles, spec.expect
+
+
+def _compile(settings: Settings, entry: Path) -> bytes:
+    """Compile a Katalog or Komposer into bundle bytes, in memory (nothing is written)."""
+    from .. import api
+    from .build import make_context, options_for, project_for
+
+    project = project_for(settings, (str(entry),))
+    options = options_for(settings)
+    result = api.generate_bundle(project, options, make_context(settings), output=None,
+                                 write_lock=False)
+    print_warnings(settings, result.warnings)
+    settings.root = None
+    return bytes(result.bundle)
+
+
+@click.command()
+@click.option("-f", "--file", "files", multiple=True, required=True, metavar="FILE",
+              help="Objects to create or update (repeatable).")
+@state_option
+@click.pass_obj
+def apply(settings: Settings, files: tuple[str, ...], state: str) -> None:
+    """Create or update objects in the local store (ork run notices them)."""
+    from ..runtime import kubectl
+
+    objects = [o for f in files for o in kubectl.read_objects(_read(settings, f, "file"), f)]
+    store = _store(settings, state)
+    try:
+        for line in kubectl.apply(store, objects, {}):
+            click.echo(line)
+    finally:
+        store.close()
+
+
+@click.command()
+@click.argument("kind")
+@click.argument("name", required=False)
+@click.option("-n", "--namespace", metavar="NS", help="Only this namespace (default: all).")
+@click.option("-o", "--output", "fmt", type=click.Choice(["table", "yaml", "json"]),
+              default="table", show_default=True)
+@state_option
+@click.pass_obj
+def get(settings: Settings, kind: str, name: str | None, namespace: str | None, fmt: str,
+        state: str) -> None:
+    """Print objects of the local store: a table, YAML or JSON."""
+    from .. import yamlout
+    from ..runtime import kubectl
+
+    store = _store(settings, state)
+    try:
+        gk = kubectl.resolve(kind, store.names(), store.kinds())
+        objects = store.list(gk, namespace)
+    finally:
+        store.close()
+    if name is not None:
+        objects = [_one(objects, kind, name)]
+    value: Any = objects[0] if name is not None else {"apiVersion": "v1", "kind": "List",
+                                                      "items": objects}
+    if fmt == "yaml":
+        click.echo(yamlout.dump(value), nl=False)
+    elif fmt == "json":
+        click.echo(json.dumps(value, indent=2, ensure_ascii=False))
+    else:
+        click.echo(kubectl.table(objects), nl=False)
+
+
+def _one(objects: list[Any], kind: str, name: str) -> Any:
+    from ..errors import RuntimeError_, UsageError
+
+    found = [o for o in objects if o["metadata"]["name"] == name]
+    if not found:
+        raise RuntimeError_("object-not-found", f"{kind} {name!r} not found in the store")
+    if len(found) > 1:
+        spaces = ", ".join(o["metadata"].get("namespace", "") for o in found)
+        raise UsageError("usage", f"{kind} {name!r} exists in several namespaces ({spaces})",
+                         hint="pick one with -n NAMESPACE")
+    return found[0]
+
+
+@click.command()
+@click.argument("kind")
+@click.argument("name")
+@click.option("-n", "--namespace", metavar="NS", help="The object's namespace (default: the "
+              "only one holding NAME).")
+@state_option
+@click.pass_obj
+def delete(settings: Settings, kind: str, name: str, namespace: str | None, state: str) -> None:
+    """Delete an object from the local store (finalizers run first under ork run)."""
+    from ..runtime import kubectl
+    from ..runtime.objects import Key
+
+    store = _store(settings, state)
+    try:
+        gk = kubectl.resolve(kind, store.names(), store.kinds())
+        key = Key.of(_one(store.list(gk, namespace), kind, name))
+        store.delete(key)
+    finally:
+        store.close()
+    click.echo(f"{kubectl.display(key, {})} deleted")
+
+
+COMMANDS = (run, simulate, apply, get, delete)

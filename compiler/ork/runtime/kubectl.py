@@ -1,0 +1,125 @@
+"""``ork apply / get / delete --state DIR``: kubectl's verbs on the local store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .. import yamlsrc
+from ..errors import RuntimeError_, Span, UsageError
+from .config import RuntimeConfig
+from .local import LocalCluster
+from .objects import GK, GROUP_KINDS, Key, Obj, lower_camel, plural, resource_word
+from .storecore import EVENT
+
+
+def read_objects(data: bytes, path: str) -> list[Obj]:
+    """Return the objects of a YAML stream (a ``kind: List`` is unpacked).
+
+    Raises:
+        RuntimeError_: invalid-object for a document without apiVersion, kind or name.
+        InputError: the file is not valid YAML.
+    """
+    out: list[Obj] = []
+    for doc in yamlsrc.load(data, path):
+        value = doc.value
+        items = value.get("items") if isinstance(value, dict) and value.get("kind") == "List" \
+            else [value]
+        for item in items or []:
+            out.append(_checked(item, path, doc))
+    return out
+
+
+def _checked(item: Any, path: str, doc: yamlsrc.Document) -> Obj:
+    entry = doc.spans.get(())
+    span = yamlsrc.span_of(path, entry) if entry else Span(path, 1, 1)
+    if not isinstance(item, dict):
+        raise RuntimeError_("invalid-object", "a document must be a mapping", span=span)
+    meta = item.get("metadata")
+    missing = [f for f in ("apiVersion", "kind") if not isinstance(item.get(f), str)]
+    if not isinstance(meta, dict) or not isinstance(meta.get("name"), str):
+        missing.append("metadata.name")
+        meta = {}
+    if missing:
+        raise RuntimeError_("invalid-object", "the object has no " + ", ".join(missing),
+                            span=span, hint="write a full Kubernetes object")
+    obj = dict(item)
+    obj["metadata"] = {**meta, "namespace": meta.get("namespace") or "default"}
+    return obj
+
+
+def register(store: LocalCluster, config: RuntimeConfig) -> None:
+    """Record the names of a Katalog's CRDs (plural, kind, singular, short names) in the store."""
+    names: dict[str, GK] = {}
+    for crd in config.crds:
+        types = crd.entry.api_types
+        words = [crd.plural, crd.gk.kind, crd.name]
+        if isinstance(types.singular, str):
+            words.append(types.singular)
+        words += [str(s) for s in types.short_names or ()]
+        names.update(dict.fromkeys(words, crd.gk))
+    store.register_names(names)
+
+
+def resolve(word: str, registered: Mapping[str, GK], present: Iterable[GK]) -> GK:
+    """Return the type a word names: a plural, a kind, a singular or a short name.
+
+    Raises:
+        UsageError: when no type is called that.
+    """
+    wanted = word.lower()
+    table: dict[str, GK] = {"events": EVENT, "event": EVENT}
+    for group, (api, kind) in GROUP_KINDS.items():
+        gk = GK.of_api(api, kind)
+        table.update(dict.fromkeys((group.lower(), kind.lower()), gk))
+    for gk in present:
+        camel = lower_camel(gk.kind)
+        for name in (gk.kind, plural(camel), camel + "s", f"{plural(camel)}.{gk.group}"):
+            table.setdefault(name.lower(), gk)
+    table.update({k.lower(): v for k, v in registered.items()})
+    if wanted in table:
+        return table[wanted]
+    known = ", ".join(sorted({resource_word(g).lower() for g in table.values()}))
+    raise UsageError("usage", f"the store knows no type called {word!r}",
+                     hint=f"known types: {known}")
+
+
+def apply(store: LocalCluster, objects: Iterable[Obj], plurals: Mapping[GK, str]) -> list[str]:
+    """Create or update objects; return a ``kind/name created|configured|unchanged`` line each."""
+    lines = []
+    for obj in objects:
+        _, what = store.replace(obj)
+        lines.append(f"{display(Key.of(obj), plurals)} {what}")
+    return lines
+
+
+def display(key: Key, plurals: Mapping[GK, str]) -> str:
+    """Return ``resource[.group]/name`` as kubectl prints it."""
+    word = resource_word(key.gk, dict(plurals)).lower()
+    return f"{word}.{key.gk.group}/{key.name}" if key.gk.group else f"{word}/{key.name}"
+
+
+def table(objects: Iterable[Obj]) -> str:
+    """Return a NAMESPACE / NAME / READY-or-PHASE table of objects."""
+    rows = [("NAMESPACE", "NAME", "STATUS")]
+    for obj in objects:
+        key = Key.of(obj)
+        rows.append((key.namespace or "-", key.name, _summary(obj)))
+    widths = [max(len(r[i]) for r in rows) for i in range(2)]
+    return "".join(f"{r[0]:<{widths[0]}}   {r[1]:<{widths[1]}}   {r[2]}".rstrip() + "\n"
+                   for r in rows)
+
+
+def _summary(obj: Obj) -> str:
+    status = obj.get("status") or {}
+    if "readyReplicas" in status:
+        return f"{status.get('readyReplicas')}/{status.get('replicas')} ready"
+    if status.get("phase"):
+        return str(status["phase"])
+    for cond in status.get("conditions") or []:
+        if isinstance(cond, dict) and cond.get("type") == "Reconciled":
+            return "Reconciled" if cond.get("status") == "True" else \
+                f"Failed: {cond.get('reason', '')}"
+    if (obj.get("metadata") or {}).get("deletionTimestamp"):
+        return "Deleting"
+    return ""

@@ -1,0 +1,169 @@
+"""The local backend: shared between processes, and whole after a kill -9 mid-write."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ork.runtime.local import FILENAME, LocalCluster
+from ork.runtime.objects import GK, Key
+from tests.conftest import Ork
+
+CONFIGMAP = GK("", "ConfigMap")
+
+WRITER = textwrap.dedent("""\
+    import hashlib, sys
+    from pathlib import Path
+    from ork.runtime.local import LocalCluster
+    from ork.runtime.objects import GK, Key
+
+    store = LocalCluster(Path(sys.argv[1]))
+    start = int(sys.argv[2])
+    print("ready", flush=True)
+    for n in range(start, start + 100000):
+        blob = (f"{n}-" * 20000)[: 40000 + n % 997]
+        obj = {"apiVersion": "v1", "kind": "ConfigMap",
+               "metadata": {"name": f"cm-{n % 40}", "namespace": "crash"},
+               "data": {"blob": blob, "sha": hashlib.sha256(blob.encode()).hexdigest()}}
+        store.replace(obj)
+        if n % 7 == 0:
+            store.delete(Key(GK("", "ConfigMap"), "crash", f"cm-{(n + 3) % 40}"))
+        if n % 5 == 0:
+            store.update_status(Key.of(obj), {"n": n})
+""")
+
+
+def _check_whole(state: Path) -> int:
+    conn = sqlite3.connect(state / FILENAME)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        conn.close()
+    store = LocalCluster(state)
+    try:
+        objects = store.list(CONFIGMAP, "crash")
+        for obj in objects:
+            data = obj["data"]
+            assert hashlib.sha256(data["blob"].encode()).hexdigest() == data["sha"], \
+                obj["metadata"]["name"]
+            assert obj["metadata"]["resourceVersion"]
+        latest, changes = store.changes_since(0)
+        assert latest >= len(changes) > 0 or not objects
+        store.replace({"apiVersion": "v1", "kind": "ConfigMap",
+                       "metadata": {"name": "after", "namespace": "checks"}, "data": {}})
+    finally:
+        store.close()
+    return len(objects)
+
+
+@pytest.mark.slow
+def test_kill_9_during_a_burst_of_writes_leaves_every_object_whole(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    rng = random.Random(7)
+    for round_ in range(20):
+        writer = subprocess.Popen([sys.executable, "-c", WRITER, str(state), str(round_ * 1000)],
+                                  stdout=subprocess.PIPE, text=True)
+        assert writer.stdout is not None
+        assert writer.stdout.readline().strip() == "ready"
+        try:
+            writer.wait(timeout=rng.uniform(0.05, 0.6))
+        except subprocess.TimeoutExpired:
+            os.kill(writer.pid, signal.SIGKILL)
+        writer.wait()
+        writer.stdout.close()
+        assert writer.returncode == -signal.SIGKILL, "the writer should have been killed"
+        _check_whole(state)
+    assert _check_whole(state) > 0
+
+
+def test_two_processes_share_the_store(tmp_path: Path) -> None:
+    one = LocalCluster(tmp_path)
+    since, _ = one.changes_since(-1)
+    subprocess.run([sys.executable, "-c", textwrap.dedent(f"""\
+        from pathlib import Path
+        from ork.runtime.local import LocalCluster
+        LocalCluster(Path({str(tmp_path)!r})).replace({{"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {{"name": "from-two", "namespace": "x"}}, "data": {{"a": "1"}}}})
+        """)], check=True)
+    latest, changes = one.changes_since(since)
+    assert latest > since
+    assert changes == [(Key(CONFIGMAP, "x", "from-two"), None)]
+    assert one.get(Key(CONFIGMAP, "x", "from-two"))["data"] == {"a": "1"}  # type: ignore[index]
+    one.close()
+
+
+def test_a_file_that_is_not_a_store(tmp_path: Path) -> None:
+    (tmp_path / FILENAME).write_text("not a database at all" * 100)
+    from ork.errors import RuntimeError_
+
+    with pytest.raises(RuntimeError_, match="cannot use the local store") as info:
+        LocalCluster(tmp_path)
+    assert info.value.code == "state-unavailable"
+
+
+WEBAPP = """\
+apiVersion: demo.io/v1
+kind: WebApp
+metadata: {name: shop, namespace: team}
+spec: {image: nginx}
+---
+apiVersion: demo.io/v1
+kind: WebApp
+metadata: {name: blog}
+spec: {image: ghost}
+"""
+
+
+def test_apply_get_and_delete(ork: Ork, tmp_path: Path) -> None:
+    (tmp_path / "apps.yaml").write_text(WEBAPP)
+    result = ork("apply", "-f", "apps.yaml", "--state", "st")
+    assert result.code == 0, result
+    assert result.stdout == ("webapps.demo.io/shop created\nwebapps.demo.io/blog created\n")
+    assert ork("apply", "-f", "apps.yaml", "--state", "st").stdout == (
+        "webapps.demo.io/shop unchanged\nwebapps.demo.io/blog unchanged\n")
+    (tmp_path / "apps.yaml").write_text(WEBAPP.replace("nginx", "nginx:2"))
+    assert "webapps.demo.io/shop configured" in ork("apply", "-f", "apps.yaml",
+                                                    "--state", "st").stdout
+
+    table = ork("get", "webapps", "--state", "st")
+    assert table.code == 0, table
+    assert table.stdout.splitlines() == ["NAMESPACE   NAME   STATUS", "default     blog",
+                                         "team        shop"]
+    assert ork("get", "WebApp", "-n", "team", "--state", "st").stdout.count("\n") == 2
+    one = ork("get", "webapp", "shop", "-o", "yaml", "--state", "st")
+    assert yaml.safe_load(one.stdout)["spec"] == {"image": "nginx:2"}
+    listed = json.loads(ork("get", "webapps", "-o", "json", "--state", "st").stdout)
+    assert [i["metadata"]["name"] for i in listed["items"]] == ["blog", "shop"]
+
+    assert ork("delete", "webapps", "shop", "--state", "st").stdout == \
+        "webapps.demo.io/shop deleted\n"
+    gone = ork("get", "webapps", "shop", "--state", "st")
+    assert gone.code == 1
+    assert "error[object-not-found]" in gone.stderr
+
+
+def test_get_errors(ork: Ork, tmp_path: Path) -> None:
+    (tmp_path / "apps.yaml").write_text(WEBAPP.replace("namespace: team", "namespace: default")
+                                        + "---\n" + WEBAPP.split("---\n")[0])
+    assert ork("apply", "-f", "apps.yaml", "--state", "st").code == 0
+    unknown = ork("get", "gizmos", "--state", "st")
+    assert unknown.code == 64
+    assert "error[usage]: the store knows no type called 'gizmos'" in unknown.stderr
+    assert "webapps" in unknown.stderr
+    ambiguous = ork("delete", "webapps", "shop", "--state", "st")
+    assert ambiguous.code == 64
+    assert "exists in several namespaces (default, team)" in ambiguous.stderr
+    missing = ork("apply", "-f", "nope.yaml", "--state", "st")
+    assert missing.code == 1
+    assert "error[file-not-found]" in missing.stderr

@@ -1,0 +1,182 @@
+"""``ork simulate``: the upgrade story, expectations, output formats and bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import Ork
+from tests.runtime.conftest import STDLIB, UPGRADE_KOMPOSER
+
+PLAIN_WEBAPP = """\
+apiVersion: rkguide.demo/v1
+kind: WebApp
+metadata: {name: plain, namespace: api-team}
+spec: {image: ghcr.io/example/plain:1.0}
+"""
+
+
+@pytest.fixture
+def story(tmp_path: Path, upgrade_bundle: Path) -> Path:
+    """A directory with the upgrade bundle and three CRs."""
+    shutil.copy(upgrade_bundle, tmp_path / "bundle.yaml")
+    shutil.copy(STDLIB / "webapp-operator" / "v1.1.0" / "cr.yaml", tmp_path / "webapp.yaml")
+    shutil.copy(STDLIB / "platform-app-operator" / "v1.0.0" / "cr.yaml",
+                tmp_path / "platform.yaml")
+    (tmp_path / "plain.yaml").write_text(PLAIN_WEBAPP)
+    return tmp_path
+
+
+def objects(text: str) -> dict[tuple[str, str], Any]:
+    docs = [d for d in yaml.safe_load_all(text) if d]
+    return {(d["kind"], d["metadata"]["name"]): d for d in docs}
+
+
+def probe_path(deployment: dict[str, Any]) -> str:
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    assert container["livenessProbe"]["httpGet"]["path"] == \
+        container["readinessProbe"]["httpGet"]["path"]
+    path: str = container["readinessProbe"]["httpGet"]["path"]
+    return path
+
+
+def test_the_upgrade_story_two_motif_versions_side_by_side(ork: Ork, story: Path) -> None:
+    result = ork("simulate", "--bundle", "bundle.yaml", "--cr", "webapp.yaml", "--cr",
+                 "plain.yaml", "--cr", "platform.yaml", "--cycles", "3", "--output", "yaml",
+                 cwd=story)
+    assert result.code == 0, result
+    found = objects(result.stdout)
+    assert probe_path(found[("Deployment", "storefront")]) == "/ready"  # webapp, its CR's path
+    assert probe_path(found[("Deployment", "plain")]) == "/health"  # webapp, the Motif default
+    assert probe_path(found[("Deployment", "billing")]) == "/health"  # web-service v1.0.0
+    assert found[("Deployment", "billing")]["spec"]["replicas"] == 3
+    assert ("Ingress", "storefront-ingress") in found
+    assert ("Ingress", "billing-ingress") not in found  # no host: the when is false
+    assert found[("WebApp", "storefront")]["status"]["ready"] is True
+    assert found[("PlatformApp", "billing")]["status"]["ready"] is True
+    assert "# cycle 1\n#  update platformapps billing\n#  create deployments billing\n" \
+        in result.stdout
+    assert "# cycle 3\n#  (no writes)" in result.stdout
+
+
+def test_text_output_lists_the_writes_of_each_cycle(ork: Ork, story: Path) -> None:
+    result = ork("simulate", "--bundle", "bundle.yaml", "--cr", "webapp.yaml", "--cycles",
+                 "2", cwd=story)
+    assert result.code == 0, result
+    assert result.stdout == (
+        "cycle 1\n  update webapps storefront\n  create deployments storefront\n"
+        "  create services storefront-svc\n  create ingresses storefront-ingress\n"
+        "  status webapps storefront\ncycle 2\n  (no writes)\n")
+
+
+def test_json_output_and_a_denied_cr(ork: Ork, story: Path) -> None:
+    (story / "denied.yaml").write_text(
+        "apiVersion: rkguide.demo/v1\nkind: PlatformApp\n"
+        "metadata: {name: rogue, namespace: platform-team}\n"
+        "spec: {image: docker.io/rogue:1, replicas: 9}\n")
+    result = ork("simulate", "--bundle", "bundle.yaml", "--cr", "denied.yaml", "--cycles", "2",
+                 "--output", "json", cwd=story)
+    assert result.code == 0, result
+    report = json.loads(result.stdout)
+    assert report["cycles"][0]["ops"] == ["update platformapps rogue",
+                                         "status platformapps rogue"]
+    events = report["cycles"][0]["events"]
+    assert [e["reason"] for e in events] == ["Denied"]
+    assert "image must come from registry.platform.example/" in events[0]["message"]
+    assert "at most 5 replicas" in events[0]["message"]
+    (cr,) = [o for o in report["objects"] if o["kind"] == "PlatformApp"]
+    assert cr["status"]["phase"] == "Denied"
+    assert report["cycles"][1]["ops"] == []
+
+
+SIMULATE = """\
+apiVersion: orkestra.orkspace.io/v1
+kind: Simulate
+metadata: {{name: upgrade-sim}}
+spec:
+  komposer: ./komposer.yaml
+  crFiles: [./webapp.yaml, ./platform.yaml]
+  cycles: 3
+  expect:
+    steady: true
+    noErrors: true
+    ops:
+      - {{cycle: 1, verb: create, resource: deployments, name: storefront}}
+      - {{cycle: 1, verb: create, resource: services, name: billing-svc}}
+      - {{cycle: {late}, verb: patch, resource: deployments, name: billing}}
+    absent:
+      - {{resource: ingresses, name: {absent}}}
+"""
+
+
+def test_a_simulate_file_compiles_the_komposer_and_checks_expectations(ork: Ork,
+                                                                       story: Path) -> None:
+    (story / "komposer.yaml").write_text(UPGRADE_KOMPOSER)
+    good = SIMULATE.format(late=1, absent="billing-ingress").replace(
+        "      - {cycle: 1, verb: patch, resource: deployments, name: billing}\n", "")
+    (story / "simulate.yaml").write_text(good)
+    result = ork("simulate", "-f", "simulate.yaml", cwd=story)
+    assert result.code == 0, result
+    assert not (story / "ork.lock").exists()  # compiled in memory: nothing written
+
+
+def test_failed_expectations_exit_1_with_a_readable_report(ork: Ork, story: Path) -> None:
+    (story / "komposer.yaml").write_text(UPGRADE_KOMPOSER)
+    (story / "simulate.yaml").write_text(SIMULATE.format(late=2,
+                                                         absent="storefront-ingress"))
+    result = ork("simulate", "-f", "simulate.yaml", cwd=story)
+    assert result.code == 1, result
+    assert "2 expectation(s) failed:" in result.stdout
+    assert "  - expected `patch deployments billing` in cycle 2; it did: nothing" \
+        in result.stdout
+    assert "expected ingresses storefront-ingress to be absent, but it exists" in result.stdout
+    assert "error[simulation-failed]: 2 expectation(s) of the simulation failed" in result.stderr
+
+
+def test_steady_fails_when_the_last_cycle_still_writes(ork: Ork, story: Path) -> None:
+    (story / "komposer.yaml").write_text(UPGRADE_KOMPOSER)
+    text = SIMULATE.format(late=1, absent="x").replace("cycles: 3", "cycles: 1")
+    (story / "simulate.yaml").write_text(text)
+    result = ork("simulate", "-f", "simulate.yaml", "--output", "json", cwd=story)
+    assert result.code == 1, result
+    failures = json.loads(result.stdout)["failures"]
+    assert any(f.startswith("expected a steady state, but the last cycle (1) still wrote")
+               for f in failures), failures
+    assert "expected a steady state" in result.stderr
+
+
+def test_a_simulate_file_can_name_a_bundle(ork: Ork, story: Path) -> None:
+    (story / "simulate.yaml").write_text(
+        "apiVersion: orkestra.orkspace.io/v1\nkind: Simulate\nmetadata: {name: s}\n"
+        "spec:\n  bundle: bundle.yaml\n  cr: webapp.yaml\n  cycles: 2\n"
+        "  expect: {steady: true, noErrors: true}\n")
+    assert ork("simulate", "-f", "simulate.yaml", cwd=story).code == 0
+
+
+def test_a_cr_no_crd_serves_is_an_error(ork: Ork, story: Path) -> None:
+    (story / "odd.yaml").write_text("apiVersion: other.io/v1\nkind: Odd\nmetadata: {name: x}\n")
+    result = ork("simulate", "--bundle", "bundle.yaml", "--cr", "odd.yaml", cwd=story)
+    assert result.code == 1, result
+    assert "error[unknown-cr-kind]: no CRD of the bundle serves other.io/v1 Odd" in result.stderr
+    assert "rkguide.demo/v1 WebApp" in result.stderr
+
+
+@pytest.mark.parametrize("args", [(), ("-f", "s.yaml", "--bundle", "b.yaml"),
+                                  ("--bundle", "bundle.yaml")])
+def test_usage_errors_exit_64(ork: Ork, story: Path, args: tuple[str, ...]) -> None:
+    result = ork("simulate", *args, cwd=story)
+    assert result.code == 64, result
+    assert "error[usage]" in result.stderr
+
+
+def test_a_cr_without_a_name_is_invalid_input(ork: Ork, story: Path) -> None:
+    (story / "bad.yaml").write_text("apiVersion: rkguide.demo/v1\nkind: WebApp\nspec: {}\n")
+    result = ork("simulate", "--bundle", "bundle.yaml", "--cr", "bad.yaml", cwd=story)
+    assert result.code == 1, result
+    assert "bad.yaml:1:1: error[invalid-object]: the object has no metadata.name" \
+        in result.stderr
