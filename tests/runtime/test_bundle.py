@@ -120,3 +120,16 @@ def test_a_missing_bundle_file(ork: Ork) -> None:
     result = ork("run", "--bundle", "nope.yaml", "--port", "0")
     assert result.code == 1, result
     assert "error[invalid-bundle]: cannot read" in result.stderr
+
+
+def test_the_lock_a_bundle_was_built_from_is_accepted(ork: Ork, tmp_path: Path,
+                                                     upgrade_bundle: Path) -> None:
+    shutil.copy(upgrade_bundle, tmp_path / "bundle.yaml")
+    shutil.copy(upgrade_bundle.parent / "ork.lock", tmp_path / "ork.lock")
+    (tmp_path / "cr.yaml").write_text(
+        "apiVersion: rkguide.demo/v1\nkind: WebApp\nmetadata: {name: w, namespace: a}\n"
+        "spec: {image: nginx}\n")
+    result = ork("simulate", "--bundle", "bundle.yaml", "--lock", "ork.lock", "--cr", "cr.yaml",
+                 "--cycles", "1")
+    assert result.code == 0, result
+    assert "create deployments w" in result.stdout

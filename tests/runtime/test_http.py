@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from ork.runtime.app import Runtime
+from ork.runtime.cluster import Change
 from ork.runtime.memory import MemoryCluster
 from ork.runtime.objects import GK, Key
 from tests.runtime.helpers import cr, crd, http_get, http_json, katalog, load, wait_for
@@ -93,3 +94,32 @@ def test_metrics_text_format(runtime: Runtime) -> None:
     assert 'controller_reconcile_duration_seconds_bucket{crd="web",le="+Inf"} 3' in text
     assert 'controller_reconcile_duration_seconds_count{crd="web"} 3' in text
     assert text.endswith("\n")
+
+
+def test_a_status_only_change_does_not_requeue_the_cr(runtime: Runtime) -> None:
+    controller = runtime.controller
+    pool = next(p for p in controller.pools if p.crd.name == "web")
+    obj = cr("x", "Web", replicas=1)
+    obj["metadata"]["resourceVersion"] = "1"
+    key = Key.of(obj)
+    controller.notice(Change(key, obj))
+    assert pool.queue.get() == key  # a worker takes it
+    written = {**obj, "status": {"at": "2024-01-01T00:00:00Z"},
+               "metadata": {**obj["metadata"], "resourceVersion": "2"}}
+    controller.notice(Change(key, written))  # the runtime's own status write
+    pool.queue.done(key)
+    assert pool.queue.depth() == 0
+    controller.notice(Change(key, {**written, "spec": {"replicas": 2}}))
+    assert pool.queue.depth() == 1
+    controller.notice(Change(key, written, deleted=True))
+    assert pool.queue.depth() == 1  # already queued; deletions always count
+
+
+def test_a_child_change_requeues_its_owner(runtime: Runtime) -> None:
+    controller = runtime.controller
+    pool = next(p for p in controller.pools if p.crd.name == "web")
+    child = {"apiVersion": "v1", "kind": "ConfigMap",
+             "metadata": {"name": "x-cfg", "namespace": "team", "ownerReferences": [
+                 {"apiVersion": "demo.io/v1", "kind": "Web", "name": "x", "uid": "u"}]}}
+    controller.notice(Change(Key.of(child), child, deleted=True))
+    assert pool.queue.get() == Key(GK("demo.io", "Web"), "team", "x")

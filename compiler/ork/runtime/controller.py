@@ -12,11 +12,12 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 
+from .. import canonical
 from .cluster import Change, Cluster
 from .config import CrdConfig, RuntimeConfig
 from .durations import backoff
 from .metrics import Metrics
-from .objects import GK, Key
+from .objects import GK, Key, Obj
 from .reconcile import Reconciler
 from .recorder import Op, Recorder
 from .workqueue import WorkQueue
@@ -128,6 +129,7 @@ class Controller:
         self._log = log
         self.ready = threading.Event()
         self.fatal: str | None = None
+        self._seen: dict[Key, str | None] = {}
 
     def start(self) -> None:
         """Start the watch, then each CRD's pool in dependsOn order; then become ready."""
@@ -151,16 +153,28 @@ class Controller:
 
     def _route(self, changes: Iterator[Change]) -> None:
         for change in changes:
-            pool = self._by_gk.get(change.key.gk)
-            if pool is not None:
+            self.notice(change)
+
+    def notice(self, change: Change) -> None:
+        """Queue the CR a change concerns: the CR itself, or the owner of a child.
+
+        A change to a CR's status (or resourceVersion) alone is not news: the runtime wrote
+        it. Ignoring it keeps a status field that changes on every reconcile (``now``) from
+        driving the controller in a loop.
+        """
+        pool = self._by_gk.get(change.key.gk)
+        if pool is not None:
+            signature = None if change.deleted else _signature(change.obj)
+            if change.deleted or self._seen.get(change.key) != signature:
+                self._seen[change.key] = signature
                 pool.enqueue(change.key)
-                continue
-            meta = change.obj.get("metadata") or {}
-            for ref in meta.get("ownerReferences") or []:
-                owner = GK.of_api(str(ref.get("apiVersion", "")), str(ref.get("kind", "")))
-                if owner in self._by_gk:
-                    self._by_gk[owner].enqueue(Key(owner, change.key.namespace,
-                                                   str(ref.get("name", ""))))
+            return
+        meta = change.obj.get("metadata") or {}
+        for ref in meta.get("ownerReferences") or []:
+            owner = GK.of_api(str(ref.get("apiVersion", "")), str(ref.get("kind", "")))
+            if owner in self._by_gk:
+                self._by_gk[owner].enqueue(Key(owner, change.key.namespace,
+                                               str(ref.get("name", ""))))
 
     def stop(self) -> None:
         """Stop the watch, then the pools in reverse start order, finishing in-flight work."""
@@ -170,3 +184,11 @@ class Controller:
             self._watcher.join()
         for pool in reversed(self.pools):
             pool.stop()
+
+
+def _signature(obj: Obj) -> str:
+    """Return a digest of everything in a CR but its status and resourceVersion."""
+    meta = {k: v for k, v in (obj.get("metadata") or {}).items()
+            if k not in ("resourceVersion", "managedFields")}
+    return canonical.digest({**{k: v for k, v in obj.items() if k != "status"},
+                             "metadata": meta})
