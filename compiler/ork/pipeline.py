@@ -76,11 +76,16 @@ RemoteFactory = Callable[[Mapping[str, str], bool], "RemoteSources"]
 @dataclass
 class Context:
     """Collaborators: the store, a factory of remote sources (given the lock's pins and
-    whether the build is ``--locked``), and a reporter."""
+    whether the build is ``--locked``), and a reporter. ``reuse=False`` runs every stage."""
 
     store: Store
     remote: RemoteFactory | None = None
     reporter: Reporter = field(default_factory=QuietReporter)
+    reuse: bool = True
+
+
+class Vanished(Exception):
+    """An object a stored stage result points to is missing, or was corrupt and discarded."""
 
 
 @dataclass
@@ -97,6 +102,7 @@ class Build:
     files: dict[str, str] = field(default_factory=dict)  # local files fetch read -> digest
     _graph: Any = None
     _resolved: Any = None
+    _bytes: dict[str | None, bytes] = field(default_factory=dict)
 
     @property
     def graph(self) -> SourceGraph:
@@ -104,7 +110,7 @@ class Build:
         if self._graph is None:
             from .sources import SourceGraph
 
-            self._graph = SourceGraph.model_validate(self.ctx.store.get_json(self.graph_digest))
+            self._graph = SourceGraph.model_validate(self._json(self.graph_digest))
         return self._graph  # type: ignore[no-any-return]
 
     @property
@@ -114,15 +120,14 @@ class Build:
             from .resolved import Resolved
 
             assert self.resolved_digest is not None
-            self._resolved = Resolved.model_validate(
-                self.ctx.store.get_json(self.resolved_digest))
+            self._resolved = Resolved.model_validate(self._json(self.resolved_digest))
         return self._resolved  # type: ignore[no-any-return]
 
     def report(self) -> Report:
         """Return the validation report."""
         from .stages.validate import Report
 
-        return Report.model_validate(self.ctx.store.get_json(self.report_digest or ""))
+        return Report.model_validate(self._json(self.report_digest))
 
     def locator(self) -> Locator:
         """Return a locator for this build's sources."""
@@ -130,20 +135,50 @@ class Build:
 
         return Locator(self.graph, self.ctx.store)
 
+    def _json(self, digest_: str | None) -> Any:
+        return json.loads(self.bytes_of(digest_))
+
     def bytes_of(self, digest_: str | None) -> bytes:
-        """Return a stored output's bytes."""
+        """Return a stored output's bytes.
+
+        Raises:
+            Vanished: it is missing or was corrupt.
+        """
+        if digest_ in self._bytes:
+            return self._bytes[digest_]
         data = self.ctx.store.get(digest_) if digest_ else None
         if data is None:
-            raise OrkError("internal-error", "a build output vanished from the cache")
+            raise Vanished(digest_)
+        self._bytes[digest_] = data
         return data
 
 
 def run(req: Request, ctx: Context, *, until: str = "render") -> Build:
     """Run the stages up to ``until`` (inclusive), reusing every stored result.
 
+    A stored result is only as good as the objects it points to: when one of them turns
+    out missing or corrupt (discarded by the store, with a warning), the build runs once
+    more reusing nothing, which stores every object it needs afresh (SPEC §3).
+
     Raises:
         OrkError: the first stage's user errors (all of them), with spans resolved.
     """
+    discarded = ctx.store.discarded
+    try:
+        return _run(req, ctx, until)
+    except (Vanished, OrkError) as exc:
+        if isinstance(exc, OrkError) and ctx.store.discarded == discarded:
+            raise  # a real error, not one caused by a damaged cache
+    from dataclasses import replace
+
+    try:
+        return _run(replace(req, fresh=True), replace(ctx, reuse=False), until)
+    except Vanished as exc:
+        raise OrkError("internal-error", f"cache object {exc} vanished during a build that "
+                       "reused nothing", hint="is another process deleting the cache?") from exc
+
+
+def _run(req: Request, ctx: Context, until: str) -> Build:
     build = _fetch(req, ctx)
     last = _last_build(ctx.store, req)
     record: dict[str, Any] = {"fetch": {"files": _trace_files(ctx.store, req)}}
@@ -189,7 +224,7 @@ def _fetch_key(req: Request) -> str:
 def _fetch(req: Request, ctx: Context) -> Build:
     key = _fetch_key(req)
     last = _last_build(ctx.store, req)
-    hit = None if req.fresh else _trace_hit(ctx.store, req, key)
+    hit = None if req.fresh or not ctx.reuse else _trace_hit(ctx.store, req, key)
     if hit is not None:
         ctx.reporter.stage("fetch", True, key, [])
         return Build(ctx, hit["output"], warnings=diagjson.load(hit.get("warnings")),
@@ -233,20 +268,22 @@ def _trace_hit(store: Store, req: Request, key: str) -> dict[str, Any] | None:
 
 def _trace_files(store: Store, req: Request) -> dict[str, str]:
     raw = store.get_key("traces", _fetch_key(req))
-    return dict(json.loads(raw)["files"]) if raw else {}
+    try:
+        return dict(json.loads(raw)["files"]) if raw else {}
+    except (ValueError, KeyError, TypeError):
+        return {}
 
 
 def _cached(ctx: Context, build: Build, stage: str, key: str, last: dict[str, Any] | None,
             inputs: dict[str, str], record: dict[str, Any], compute: Callable[[], Any]) -> str:
     """Return the output digest of a stage, running it only on a miss."""
     record[stage] = {"key": key, "inputs": inputs}
-    stored = ctx.store.get_key("keys", key)
-    if stored is not None:
-        entry = json.loads(stored)
-        if ctx.store.has(entry["output"]):
-            ctx.reporter.stage(stage, True, key, [])
-            build.warnings.extend(diagjson.load(entry.get("warnings")))
-            return str(entry["output"])
+    stored = ctx.store.get_key("keys", key) if ctx.reuse else None
+    entry = _record(stored)
+    if entry is not None and ctx.store.has(entry["output"]):
+        ctx.reporter.stage(stage, True, key, [])
+        build.warnings.extend(diagjson.load(entry.get("warnings")))
+        return str(entry["output"])
     prev = (last or {}).get(stage, {}).get("inputs", {})
     changed = sorted(k for k in inputs if prev.get(k) != inputs[k]) if last else []
     ctx.reporter.stage(stage, False, key, changed)
@@ -256,6 +293,15 @@ def _cached(ctx: Context, build: Build, stage: str, key: str, last: dict[str, An
     ctx.store.set_key("keys", key, json.dumps(
         {"output": out_digest, "warnings": diagjson.dump(warnings)}, sort_keys=True))
     return out_digest
+
+
+def _record(raw: str | None) -> dict[str, Any] | None:
+    """Return a stage record, or None when missing or unreadable (then the stage reruns)."""
+    try:
+        entry = json.loads(raw) if raw else None
+    except ValueError:
+        return None
+    return entry if isinstance(entry, dict) and isinstance(entry.get("output"), str) else None
 
 
 def _located(build: Build, err: OrkError) -> OrkError:
@@ -307,7 +353,11 @@ def _run_render(build: Build, req: Request) -> tuple[bytes, list[Diagnostic]]:
 
 def _last_build(store: Store, req: Request) -> dict[str, Any] | None:
     raw = store.get_key("builds", _build_id(req))
-    return json.loads(raw) if raw else None
+    try:
+        last = json.loads(raw) if raw else None
+    except ValueError:
+        return None  # a damaged record only costs --explain its comparison
+    return last if isinstance(last, dict) else None
 
 
 def _build_id(req: Request) -> str:
@@ -322,6 +372,10 @@ def _fetch_inputs(req: Request) -> dict[str, str]:
 
 
 def _done(ctx: Context, req: Request, record: dict[str, Any], build: Build) -> Build:
+    for output in (build.graph_digest, build.resolved_digest, build.report_digest,
+                   build.bundle_digest, build.lock_digest):
+        if output:
+            build.bytes_of(output)  # whole now, or Vanished: run() builds again
     record["fetch"] = {"files": _trace_files(ctx.store, req), **_fetch_inputs(req)}
     ctx.store.set_key("builds", _build_id(req), json.dumps(record, sort_keys=True))
     if any(w.span is None and w.loc is not None for w in build.warnings):

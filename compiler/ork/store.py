@@ -5,7 +5,9 @@ Objects live at ``objects/sha256/<hex[:2]>/<hex>``; stage results are recorded a
 to a temp file in the same directory and is renamed into place, so concurrent builds
 sharing a cache never see a torn object; every read is verified, so a corrupt object is
 discarded and recomputed, never used. Objects are not fsynced: a torn object after a
-crash fails verification and is rebuilt, which costs less than an fsync per object.
+crash of the machine fails verification and is rebuilt (and ``put`` replaces an object
+of the wrong size), which costs less than an fsync per object. Temp files left by a
+killed process are removed by the next write in their directory (:mod:`ork.fsio`).
 """
 
 from __future__ import annotations
@@ -13,13 +15,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from .canonical import dumps, sha256
+from .fsio import replace_file
 
 CorruptHook = Callable[[str], None]
 
@@ -30,6 +31,7 @@ class Store:
     def __init__(self, root: Path, *, on_corrupt: CorruptHook | None = None) -> None:
         self.root = root
         self.on_corrupt = on_corrupt
+        self.discarded = 0  # corrupt objects met so far (the pipeline rebuilds after one)
 
     def _object_path(self, digest: str) -> Path:
         algo, _, hexd = digest.partition(":")
@@ -38,10 +40,18 @@ class Store:
         return self.root / "objects" / "sha256" / hexd[:2] / hexd
 
     def put(self, data: bytes) -> str:
-        """Store bytes and return their digest (a no-op when already present)."""
+        """Store bytes and return their digest (a no-op when already present and whole).
+
+        An existing object of the wrong size (torn by a crash of the machine, truncated on
+        a full disk) is replaced; other damage is caught when the object is read.
+        """
         digest = sha256(data)
         path = self._object_path(digest)
-        if not path.exists():
+        try:
+            whole = path.stat().st_size == len(data)
+        except FileNotFoundError:
+            whole = False
+        if not whole:
             write_atomic(path, data)
         return digest
 
@@ -59,6 +69,7 @@ class Store:
         if "sha256:" + hashlib.sha256(data).hexdigest() != digest:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
+            self.discarded += 1
             if self.on_corrupt:
                 self.on_corrupt(digest)
             return None
@@ -90,13 +101,11 @@ class Store:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    """Put ``data`` at ``path`` by a temp file and a rename (not fsynced: see the module).
+
+    Temp files that killed writers left in the same directory are removed first.
+
+    Raises:
+        OSError: the directory cannot be created or written.
+    """
+    replace_file(path, data, durable=False, sweep_prefix=".")
