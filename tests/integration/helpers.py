@@ -38,13 +38,19 @@ def push_stdlib(host: str, tmp: Path) -> None:
                      artifact.read_pattern(version), tmp)
 
 
-def project(root: Path, imports: list[str]) -> Path:
-    """Write a Komposer importing ``imports``, with sentinel bundle.yaml and ork.lock."""
+def komposer(root: Path, imports: list[str]) -> Path:
+    """Write ``root/komposer.yaml`` importing ``imports`` from registries; return ``root``."""
     root.mkdir(parents=True, exist_ok=True)
     lines = "".join(f"    - {ref}\n" for ref in imports)
     (root / "komposer.yaml").write_text(
         "apiVersion: orkestra.orkspace.io/v1\nkind: Komposer\nmetadata: {name: it}\n"
         f"imports:\n  registry:\n{lines}")
+    return root
+
+
+def project(root: Path, imports: list[str]) -> Path:
+    """Write a Komposer importing ``imports``, with sentinel bundle.yaml and ork.lock."""
+    komposer(root, imports)
     (root / "bundle.yaml").write_bytes(SENTINEL)
     (root / "ork.lock").write_bytes(SENTINEL)
     return root
