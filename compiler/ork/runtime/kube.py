@@ -7,10 +7,12 @@ status goes through the ``/status`` subresource; watches run one thread per type
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import importlib
 import queue
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from ..errors import RuntimeError_
@@ -21,6 +23,7 @@ from .storecore import EVENT, event_object
 
 FIELD_MANAGER = "orkestra"
 WATCH_TIMEOUT = 60
+_RAISE = object()  # _call's marker: a 404 is an error too
 
 
 def load_client(kubeconfig: str | None, context: str | None) -> Any:
@@ -31,7 +34,8 @@ def load_client(kubeconfig: str | None, context: str | None) -> Any:
             cluster-request-failed when no configuration can be loaded.
     """
     try:
-        from kubernetes import client, config  # type: ignore[import-not-found,import-untyped,unused-ignore]
+        client = importlib.import_module("kubernetes.client")
+        config = importlib.import_module("kubernetes.config")
     except ImportError as exc:
         raise RuntimeError_(
             "kube-client-missing", "the kube backend needs the `kubernetes` Python package",
@@ -56,50 +60,54 @@ class KubeCluster:
     """The Cluster protocol over the Kubernetes API."""
 
     def __init__(self, api_client: Any, versions: Mapping[GK, str]) -> None:
-        from kubernetes import dynamic  # type: ignore[import-not-found,import-untyped,unused-ignore]
-        from kubernetes.dynamic import exceptions  # type: ignore[import-not-found,import-untyped,unused-ignore]
+        # Imported by name, typed as plain modules: the client is optional and its typing
+        # varies between releases.
+        dynamic = importlib.import_module("kubernetes.dynamic")
+        exceptions = importlib.import_module("kubernetes.dynamic.exceptions")
+        urllib3 = importlib.import_module("urllib3")
 
-        self._dyn = dynamic.DynamicClient(api_client)
         self._errors = exceptions
+        self._network = (urllib3.exceptions.HTTPError, OSError)
         self._versions: dict[GK, str] = {GK.of_api(a, k): a for a, k in GROUP_KINDS.values()}
         self._versions.update(versions)
         self._versions[EVENT] = "v1"
         self._crds = frozenset(versions)
+        self._dyn = self._call("reach the API server", dynamic.DynamicClient, api_client)
+
+    def _call(self, what: str, fn: Callable[..., Any], *args: Any, missing: Any = _RAISE,
+              **kwargs: Any) -> Any:
+        """Call the client; its exceptions become cluster-request-failed (404: ``missing``)."""
+        try:
+            return fn(*args, **kwargs)
+        except self._errors.NotFoundError as exc:
+            if missing is _RAISE:
+                raise _failed(what, exc) from exc
+            return missing
+        except self._errors.ResourceNotFoundError as exc:
+            raise RuntimeError_("cluster-request-failed", f"cannot {what}: the cluster "
+                                "serves no such type", hint="is the CRD installed?") from exc
+        except (self._errors.DynamicApiError, *self._network) as exc:
+            raise _failed(what, exc) from exc
 
     def _resource(self, gk: GK) -> Any:
-        try:
-            if gk in self._versions:
-                return self._dyn.resources.get(api_version=self._versions[gk], kind=gk.kind)
-            return self._dyn.resources.get(group=gk.group, kind=gk.kind, preferred=True)
-        except self._errors.DynamicApiError as exc:
-            raise _failed(f"discover {gk}", exc) from exc
-        except self._errors.ResourceNotFoundError as exc:
-            raise RuntimeError_("cluster-request-failed", f"the cluster serves no {gk}",
-                                hint="is the CRD installed?") from exc
-
-    def _learn(self, obj: Obj) -> None:
-        self._versions.setdefault(GK.of(obj), str(obj.get("apiVersion", "")))
+        if gk in self._versions:
+            return self._call(f"discover {gk}", self._dyn.resources.get,
+                              api_version=self._versions[gk], kind=gk.kind)
+        return self._call(f"discover {gk}", self._dyn.resources.get, group=gk.group,
+                          kind=gk.kind, preferred=True)
 
     def get(self, key: Key) -> Obj | None:
         """Return the object, or None."""
-        try:
-            found = self._dyn.get(self._resource(key.gk), name=key.name,
-                                  namespace=key.namespace or None)
-        except self._errors.NotFoundError:
-            return None
-        except self._errors.DynamicApiError as exc:
-            raise _failed(f"get {key}", exc) from exc
-        return dict(found.to_dict())
+        found = self._call(f"get {key}", self._dyn.get, self._resource(key.gk), name=key.name,
+                           namespace=key.namespace or None, missing=None)
+        return dict(found.to_dict()) if found is not None else None
 
     def list(self, gk: GK, namespace: str | None = None,
              selector: Mapping[str, str] | None = None) -> list[Obj]:
         """Return the objects of a type, sorted by namespace and name."""
         labels = ",".join(f"{k}={v}" for k, v in sorted((selector or {}).items())) or None
-        try:
-            found = self._dyn.get(self._resource(gk), namespace=namespace or None,
-                                  label_selector=labels)
-        except self._errors.DynamicApiError as exc:
-            raise _failed(f"list {gk}", exc) from exc
+        found = self._call(f"list {gk}", self._dyn.get, self._resource(gk),
+                           namespace=namespace or None, label_selector=labels)
         items = [dict(i) for i in found.to_dict().get("items") or []]
         return sorted(items, key=lambda o: (Key.of(o).namespace, Key.of(o).name))
 
@@ -139,38 +147,29 @@ class KubeCluster:
         return self._apply(obj)
 
     def _apply(self, obj: Obj) -> Obj:
-        self._learn(obj)
+        self._versions.setdefault(GK.of(obj), str(obj.get("apiVersion", "")))
         key = Key.of(obj)
-        try:
-            out = self._dyn.server_side_apply(self._resource(key.gk), body=obj,
-                                              field_manager=FIELD_MANAGER, force_conflicts=True)
-        except self._errors.DynamicApiError as exc:
-            raise _failed(f"apply {key}", exc) from exc
+        out = self._call(f"apply {key}", self._dyn.server_side_apply, self._resource(key.gk),
+                         body=obj, field_manager=FIELD_MANAGER, force_conflicts=True)
         return dict(out.to_dict())
 
     def delete(self, key: Key) -> bool:
         """Delete an object (children go in the background); False when it was absent."""
-        try:
-            self._dyn.delete(self._resource(key.gk), name=key.name,
-                             namespace=key.namespace or None,
-                             body={"propagationPolicy": "Background"})
-        except self._errors.NotFoundError:
-            return False
-        except self._errors.DynamicApiError as exc:
-            raise _failed(f"delete {key}", exc) from exc
-        return True
+        done = self._call(f"delete {key}", self._dyn.delete, self._resource(key.gk),
+                          name=key.name, namespace=key.namespace or None,
+                          body={"propagationPolicy": "Background"}, missing=False)
+        return done is not False
 
     def set_finalizers(self, key: Key, finalizers: Sequence[str]) -> Obj | None:
         """Merge-patch the finalizers; None when the object is gone (or now going)."""
         body = {"metadata": {"finalizers": list(finalizers) or None}}
-        try:
-            out = dict(self._dyn.patch(self._resource(key.gk), body=body, name=key.name,
-                                       namespace=key.namespace or None,
-                                       content_type="application/merge-patch+json").to_dict())
-        except self._errors.NotFoundError:
+        found = self._call(f"update finalizers of {key}", self._dyn.patch,
+                           self._resource(key.gk), body=body, name=key.name,
+                           namespace=key.namespace or None, missing=None,
+                           content_type="application/merge-patch+json")
+        if found is None:
             return None
-        except self._errors.DynamicApiError as exc:
-            raise _failed(f"update finalizers of {key}", exc) from exc
+        out = dict(found.to_dict())
         if not finalizers and (out.get("metadata") or {}).get("deletionTimestamp"):
             return None
         return out
@@ -178,33 +177,29 @@ class KubeCluster:
     def update_status(self, key: Key, status: dict[str, Any]) -> Obj:
         """Replace the status through the ``/status`` subresource."""
         patch = [{"op": "add", "path": "/status", "value": status}]
-        resource = self._resource(key.gk)
-        try:
-            out = self._dyn.patch(resource.status, body=patch, name=key.name,
-                                  namespace=key.namespace or None,
-                                  content_type="application/json-patch+json")
-        except self._errors.DynamicApiError as exc:
-            raise _failed(f"update status of {key}", exc) from exc
+        out = self._call(f"update status of {key}", self._dyn.patch,
+                         self._resource(key.gk).status, body=patch, name=key.name,
+                         namespace=key.namespace or None,
+                         content_type="application/json-patch+json")
         return dict(out.to_dict())
 
     def record_event(self, event: Event) -> None:
-        """Create a core Event, or bump the count of the same one."""
+        """Create a core Event, or bump the count of the same one (best effort)."""
         text = f"{event.type}/{event.reason}/{event.message}"
         name = f"{event.regarding.name}.{hashlib.sha256(text.encode()).hexdigest()[:10]}"
-        key = Key(EVENT, event.regarding.namespace, name)
-        try:
+        key = Key(EVENT, event.regarding.namespace or "default", name)
+        with contextlib.suppress(RuntimeError_):  # as client-go's recorder: never fatal
             live = self.get(key)
             resource = self._resource(EVENT)
             if live is None:
-                self._dyn.create(resource, body=event_object(event, key, utc_now()),
-                                 namespace=key.namespace or "default")
+                self._call("record an event", self._dyn.create, resource,
+                           body=event_object(event, key, utc_now()), namespace=key.namespace)
             else:
-                self._dyn.patch(resource, body={"count": int(live.get("count") or 1) + 1,
-                                                "lastTimestamp": utc_now()},
-                                name=name, namespace=key.namespace or "default",
-                                content_type="application/merge-patch+json")
-        except (self._errors.DynamicApiError, RuntimeError_):
-            pass  # events are best effort, as in client-go's recorder
+                self._call("record an event", self._dyn.patch, resource,
+                           body={"count": int(live.get("count") or 1) + 1,
+                                 "lastTimestamp": utc_now()},
+                           name=name, namespace=key.namespace,
+                           content_type="application/merge-patch+json")
 
     def close(self) -> None:
         """Close the API client's connection pool."""
@@ -219,8 +214,10 @@ def _drain(changes: queue.Queue[Change], stop: threading.Event) -> Iterator[Chan
             continue
 
 
-def _failed(what: str, exc: Exception) -> RuntimeError_:
+def _failed(what: str, exc: BaseException) -> RuntimeError_:
     status = getattr(exc, "status", None)
-    reason = getattr(exc, "reason", None) or type(exc).__name__
-    return RuntimeError_("cluster-request-failed", f"cannot {what}: {status or ''} {reason}"
-                         .replace("  ", " "))
+    reason = getattr(exc, "reason", None) or exc
+    text = f"{status} {reason}" if status else str(reason)
+    return RuntimeError_("cluster-request-failed", f"cannot {what}: {text}",
+                         hint="check that the API server is reachable and the kubeconfig "
+                              "grants the bundle's RBAC rules")
