@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ork.errors import RuntimeError_
 from ork.runtime.local import FILENAME, LocalCluster
 from ork.runtime.objects import GK, Key
 from tests.conftest import Ork
@@ -105,8 +106,6 @@ def test_two_processes_share_the_store(tmp_path: Path) -> None:
 
 def test_a_file_that_is_not_a_store(tmp_path: Path) -> None:
     (tmp_path / FILENAME).write_text("not a database at all" * 100)
-    from ork.errors import RuntimeError_
-
     with pytest.raises(RuntimeError_, match="cannot use the local store") as info:
         LocalCluster(tmp_path)
     assert info.value.code == "state-unavailable"
@@ -167,3 +166,14 @@ def test_get_errors(ork: Ork, tmp_path: Path) -> None:
     missing = ork("apply", "-f", "nope.yaml", "--state", "st")
     assert missing.code == 1
     assert "error[file-not-found]" in missing.stderr
+
+
+def test_one_reconciler_per_store(tmp_path: Path) -> None:
+    first, second = LocalCluster(tmp_path), LocalCluster(tmp_path)
+    first.claim_runner()
+    with pytest.raises(RuntimeError_, match="already reconciled by ork run") as info:
+        second.claim_runner()
+    assert info.value.code == "state-unavailable"
+    first.close()
+    second.claim_runner()  # released with the first store
+    second.close()

@@ -106,6 +106,11 @@ def test_http_endpoints_drift_and_deletion_on_the_running_process(work: Path) ->
         assert http_json(f"{run.url}/provenance") == {"crds": {}}
         assert http_get(f"{run.url}/nowhere")[0] == 404
 
+        second = ork(work, "run", "--bundle", "bundle.yaml", "--state", "state", "--port", "0")
+        assert second.returncode == 1, second.stderr
+        assert "error[state-unavailable]" in second.stderr
+        assert "is already reconciled by ork run (pid" in second.stderr
+
         before = http_get(f"{run.url}/metrics")[1]
         assert "# TYPE controller_reconcile_total counter" in before
         assert metric(before, "controller_resource_count", crd="webapp") == 0

@@ -104,7 +104,12 @@ def _backend(settings: Settings, backend: str, state: str, bundle: Any,
         from ..runtime.config import build
 
         store = _store(settings, state)
-        kubectl.register(store, build(bundle.katalog))
+        try:
+            store.claim_runner()
+            kubectl.register(store, build(bundle.katalog))
+        except BaseException:
+            store.close()
+            raise
         return store
     from ..runtime.config import build
     from ..runtime.kube import KubeCluster, load_client

@@ -8,13 +8,16 @@ never half an object. ``ork run`` polls the store's change counter, so ``ork app
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 from ..errors import RuntimeError_
 from .objects import GK, Key, Obj
@@ -22,6 +25,7 @@ from .storecore import StoreCluster, Tomb, Tx
 
 FORMAT = "1"
 FILENAME = "store.sqlite"
+RUNNER_LOCK = "runner.lock"
 KEEP_CHANGES = 10_000
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -112,6 +116,7 @@ class LocalCluster(StoreCluster):
         super().__init__(clock=clock)
         self.path = directory / FILENAME
         self._lock = threading.RLock()
+        self._runner: TextIO | None = None
         try:
             directory.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None,
@@ -199,7 +204,33 @@ class LocalCluster(StoreCluster):
                 "SELECT body FROM objects ORDER BY grp, kind, namespace, name").fetchall()
         return [_load(r[0]) for r in rows]
 
+    def claim_runner(self) -> None:
+        """Make this process the store's only reconciler (until it closes the store).
+
+        Raises:
+            RuntimeError_: state-unavailable when another ``ork run`` uses the store.
+        """
+        path = self.path.parent / RUNNER_LOCK
+        handle = path.open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise RuntimeError_("state-unavailable", f"the local store at {self.path.parent} "
+                                f"is already reconciled by {holder}",
+                                hint="stop the other `ork run`, or pass another --state DIR"
+                                ) from exc
+        handle.truncate(0)
+        handle.write(f"ork run (pid {os.getpid()})\n")
+        handle.flush()
+        self._runner = handle
+
     def close(self) -> None:
-        """Close the database connection."""
+        """Close the database connection (and give up the runner claim)."""
         with self._lock:
             self._conn.close()
+            if self._runner is not None:
+                self._runner.close()
+                self._runner = None
