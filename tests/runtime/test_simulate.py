@@ -180,3 +180,13 @@ def test_a_cr_without_a_name_is_invalid_input(ork: Ork, story: Path) -> None:
     assert result.code == 1, result
     assert "bad.yaml:1:1: error[invalid-object]: the object has no metadata.name" \
         in result.stderr
+
+
+def test_the_same_inputs_print_the_same_bytes(ork: Ork, story: Path) -> None:
+    args = ("simulate", "--bundle", "bundle.yaml", "--cr", "webapp.yaml", "--cr",
+            "platform.yaml", "--output", "yaml")
+    first = ork(*args, cwd=story)
+    second = ork(*args, cwd=story)
+    assert first.code == 0, first
+    assert first.stdout == second.stdout
+    assert "uid: " in first.stdout
