@@ -122,18 +122,12 @@ def _backend(settings: Settings, backend: str, state: str, bundle: Any,
 
 def _preload(settings: Settings, cluster: Any, cr_files: tuple[str, ...]) -> None:
     from ..runtime import kubectl
+    from ..runtime.objects import Key
 
     for path in cr_files:
         for obj in kubectl.read_objects(_read(settings, path, "CR file"), path):
-            existing = cluster.get(_key(obj))
-            if existing is None:
+            if cluster.get(Key.of(obj)) is None:
                 cluster.create(obj)
-
-
-def _key(obj: Any) -> Any:
-    from ..runtime.objects import Key
-
-    return Key.of(obj)
 
 
 def _elect(settings: Settings, backend: str, cluster: Any, bundle: Any, stop: Any) -> Any:
@@ -285,7 +279,7 @@ def get(settings: Settings, kind: str, name: str | None, namespace: str | None, 
     finally:
         store.close()
     if name is not None:
-        objects = [_one(objects, kind, name)]
+        objects = [kubectl.pick(objects, kind, name)]
     value: Any = objects[0] if name is not None else {"apiVersion": "v1", "kind": "List",
                                                       "items": objects}
     if fmt == "yaml":
@@ -294,19 +288,6 @@ def get(settings: Settings, kind: str, name: str | None, namespace: str | None, 
         click.echo(json.dumps(value, indent=2, ensure_ascii=False))
     else:
         click.echo(kubectl.table(objects), nl=False)
-
-
-def _one(objects: list[Any], kind: str, name: str) -> Any:
-    from ..errors import RuntimeError_, UsageError
-
-    found = [o for o in objects if o["metadata"]["name"] == name]
-    if not found:
-        raise RuntimeError_("object-not-found", f"{kind} {name!r} not found in the store")
-    if len(found) > 1:
-        spaces = ", ".join(o["metadata"].get("namespace", "") for o in found)
-        raise UsageError("usage", f"{kind} {name!r} exists in several namespaces ({spaces})",
-                         hint="pick one with -n NAMESPACE")
-    return found[0]
 
 
 @click.command()
@@ -324,7 +305,7 @@ def delete(settings: Settings, kind: str, name: str, namespace: str | None, stat
     store = _store(settings, state)
     try:
         gk = kubectl.resolve(kind, store.names(), store.kinds())
-        key = Key.of(_one(store.list(gk, namespace), kind, name))
+        key = Key.of(kubectl.pick(store.list(gk, namespace), kind, name))
         store.delete(key)
     finally:
         store.close()

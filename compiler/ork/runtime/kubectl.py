@@ -84,6 +84,23 @@ def resolve(word: str, registered: Mapping[str, GK], present: Iterable[GK]) -> G
                      hint=f"known types: {known}")
 
 
+def pick(objects: list[Obj], kind: str, name: str) -> Obj:
+    """Return the one object called ``name`` among ``objects`` (of every namespace).
+
+    Raises:
+        RuntimeError_: object-not-found.
+        UsageError: when the name exists in several namespaces.
+    """
+    found = [o for o in objects if o["metadata"]["name"] == name]
+    if not found:
+        raise RuntimeError_("object-not-found", f"{kind} {name!r} not found in the store")
+    if len(found) > 1:
+        spaces = ", ".join(o["metadata"].get("namespace", "") for o in found)
+        raise UsageError("usage", f"{kind} {name!r} exists in several namespaces ({spaces})",
+                         hint="pick one with -n NAMESPACE")
+    return found[0]
+
+
 def apply(store: LocalCluster, objects: Iterable[Obj], plurals: Mapping[GK, str]) -> list[str]:
     """Create or update objects; return a ``kind/name created|configured|unchanged`` line each."""
     lines = []
