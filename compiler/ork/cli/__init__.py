@@ -36,7 +36,7 @@ def cli(settings: Settings, debug: bool, quiet: bool, no_color: bool) -> None:
 
 # One module per area; each exports COMMANDS. Importing them is cheap: every command
 # imports what it needs inside its own body.
-COMMAND_MODULES = ("build", "lock", "plan", "registry", "runtime",)
+COMMAND_MODULES = ("build", "lock", "plan", "registry", "runtime", "init",)
 
 
 def _register() -> None:
