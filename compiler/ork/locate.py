@@ -82,11 +82,31 @@ class Locator:
             c = indent + ic + 1
             return Span(display, target, c, target, c + max(length, 1))
         quote = 1 if style in ("'", '"') else 0
-        if il == 0:
-            c = col + quote + ic
-            return Span(display, line, c, line, c + max(length, 1))
         lines = self._lines(node_id)
         target = line + il
         text = lines[target - 1] if 0 < target <= len(lines) else ""
-        c = len(text) - len(text.lstrip(" ")) + ic + 1
-        return Span(display, target, c, target, c + max(length, 1))
+        start = col - 1 + quote if il == 0 else len(text) - len(text.lstrip(" "))
+        # Escapes (\" \n \u00e9 in "…", '' in '…') take more room in the file than in
+        # the string: count the caret's columns in the file's text.
+        c = _raw_offset(text, start, ic, style)
+        end = _raw_offset(text, start, ic + max(length, 1), style)
+        return Span(display, target, c + 1, target, end + 1)
+
+
+_ESCAPE_SIZES = {"x": 4, "u": 6, "U": 10}
+
+
+def _raw_offset(text: str, start: int, chars: int, style: str) -> int:
+    """Return the index in a line of the file of the ``chars``-th character of a flow
+    scalar that starts at ``start``, stepping over escapes written in the file."""
+    i = start
+    for step in range(chars):
+        if i >= len(text):
+            return i + chars - step  # past the line (a folded scalar): plain columns
+        if style == '"' and text[i] == "\\":
+            i += _ESCAPE_SIZES.get(text[i + 1:i + 2], 2)
+        elif style == "'" and text.startswith("''", i):
+            i += 2
+        else:
+            i += 1
+    return i

@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import functools
 import typing
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -24,6 +25,7 @@ from ..errors import (
     GraphError,
     InputError,
     Loc,
+    Note,
     OrkError,
     PathPart,
     TemplateError,
@@ -61,6 +63,7 @@ class _Ctx:
     values: dict[str, templates.Binding]
     typed: set[str]
     out: Expanded
+    import_loc: Loc
     used: list[tuple[Path, tuple[str, ...]]] = field(default_factory=list)
     placed: list[tuple[Path, tuple[str, ...]]] = field(default_factory=list)
 
@@ -78,11 +81,15 @@ class Expanded:
     uses: tuple[MotifUse, ...] = ()
     origins: list[tuple[Path, Loc]] = field(default_factory=list)
     errors: list[OrkError] = field(default_factory=list)
+    own: tuple[tuple[Path, Loc], ...] = ()  # where the CRD's own values were written
+    imported_by: dict[Path, Loc] = field(default_factory=dict)  # item -> its Motif import
 
 
-def expand_crd(name: str, entry: CRDEntry, motifs: list[MotifSource]) -> Expanded:
-    """Return ``entry`` with every imported Motif expanded into it, in import order."""
-    out = Expanded(entry)
+def expand_crd(name: str, entry: CRDEntry, motifs: list[MotifSource],
+               origins: Sequence[tuple[Path, Loc]] = ()) -> Expanded:
+    """Return ``entry`` with every imported Motif expanded into it, in import order;
+    ``origins`` says where the CRD's own values were written (for diagnostics)."""
+    out = Expanded(entry, own=tuple(origins))
     data = entry.wire()
     data.pop("imports", None)
     uses = []
@@ -93,7 +100,7 @@ def expand_crd(name: str, entry: CRDEntry, motifs: list[MotifSource]) -> Expande
             continue
         values = {b.input: templates.Binding(b.value, _is_template(b.value)) for b in bindings}
         typed = {i.name for i in src.motif.inputs if i.type in ("integer", "number", "boolean")}
-        ctx = _Ctx(values, typed, out)
+        ctx = _Ctx(values, typed, out, src.import_loc)
         items = _append(data, src, Loc(src.node, src.doc), ctx)
         uses.append(MotifUse(index=src.index, ref=src.ref, source=src.node,
                              name=src.motif.metadata.name, version=src.version,
@@ -111,12 +118,9 @@ def expand_crd(name: str, entry: CRDEntry, motifs: list[MotifSource]) -> Expande
 
 def _relocated(diag: Diagnostic, out: Expanded, fallback: Loc) -> Diagnostic:
     """Point a problem found in the expanded CRD at the Motif item it came from."""
-    path = diag.loc.path if diag.loc else ()
-    best = max((o for o in out.origins if path[:len(o[0])] == o[0]),
-               key=lambda o: len(o[0]), default=None)
-    if best is None:
+    loc = _where(out, diag.loc.path if diag.loc else ())
+    if loc is None:
         return replace(diag, loc=fallback)
-    loc = best[1].child(*path[len(best[0]):])
     return replace(diag, loc=replace(loc, key=diag.loc.key if diag.loc else False))
 
 
@@ -227,6 +231,7 @@ def _place(data: dict[str, Any], at: Path, item: Any, loc: Loc, ctx: _Ctx) -> Pa
     path: Path = (*at, len(target))
     target.append(item)
     ctx.out.origins.append((path, loc))
+    ctx.out.imported_by[path] = ctx.import_loc
     ctx.place(path)
     return path
 
@@ -348,19 +353,31 @@ def _check_duplicates(data: dict[str, Any], out: Expanded) -> None:
                         continue
                     path: Path = ("operatorBox", "reconcile", phase, group, j)
                     if name in seen:
-                        out.errors.append(GraphError(
-                            "duplicate-child",
-                            f"two {group} named {name!r} in one CRD",
-                            loc=_origin_loc(out, path),
-                            hint="give one of them another name (a Motif input such as "
-                                 "`nameSuffix` helps when one Motif is imported twice)"))
+                        out.errors.append(_duplicate(out, group, name, seen[name], path))
                     else:
                         seen[name] = path
 
 
-def _origin_loc(out: Expanded, path: Path) -> Loc | None:
-    for p, loc in reversed(out.origins):
-        if p == path:
-            return loc
-    return None
+def _duplicate(out: Expanded, group: str, name: str, first: Path, second: Path) -> GraphError:
+    """duplicate-child at the second item, with notes on where each one came from."""
+    notes = []
+    if _where(out, first) != _where(out, second):
+        notes.append(Note("the other one is written here", loc=_where(out, first)))
+    for which, path in (("this one", second), ("the other one", first)):
+        how = "expanded by the Motif import" if path in out.imported_by else "the CRD's own"
+        notes.append(Note(f"{which}: {how}", loc=out.imported_by.get(path)))
+    return GraphError(
+        "duplicate-child", f"two {group} named {name!r} in one CRD", loc=_where(out, second),
+        notes=notes, hint="give one of them another name (a Motif input such as `nameSuffix` "
+                          "helps when one Motif is imported twice)")
 
+
+def _where(out: Expanded, path: Path) -> Loc | None:
+    """Where the value at ``path`` was written: by a Motif, else by the CRD's own sources
+    (the nearest recorded ancestor, extended by the rest of the path)."""
+    for origins in (out.origins, out.own):
+        best = max((o for o in origins if path[:len(o[0])] == o[0]), key=lambda o: len(o[0]),
+                   default=None)
+        if best is not None:
+            return best[1].child(*path[len(best[0]):])
+    return None

@@ -13,6 +13,7 @@ The rules (resolution-and-merge.md, Merge step 4), by path inside the CRD entry:
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -96,11 +97,13 @@ def _imports(base: CRDEntry, patch: tuple[MotifImport, ...], loc: Loc, out: Appl
         matches = [j for j, imp in enumerate(current) if override.motif in motif_names(j, imp)]
         if not matches:
             known = sorted({n for j, imp in enumerate(current) for n in motif_names(j, imp)})
+            close = difflib.get_close_matches(override.motif, known, n=1)
             out.errors.append(GraphError(
                 "unknown-motif-override",
                 f"this CRD imports no Motif named {override.motif!r}",
                 loc=loc.child(i, "motif"),
-                hint=f"it imports: {', '.join(known)}" if known else "it imports no Motifs"))
+                hint=(f"did you mean `{close[0]}`? " if close else "")
+                + (f"it imports: {', '.join(known)}" if known else "it imports no Motifs")))
             continue
         for j in matches:
             bindings = dict(current[j].with_ or {})

@@ -295,7 +295,8 @@ def _finish(ctx: _Ctx, crds: dict[str, _Crd], layered: dict[str, blocks.Layered]
             continue
         motifs: tuple[Any, ...] = ()
         if crd.entry.imports:
-            result = expand.expand_crd(crd.name, crd.entry, _motif_sources(ctx, crd))
+            result = expand.expand_crd(crd.name, crd.entry, _motif_sources(ctx, crd),
+                                       crd.origins)
             for err in result.errors:
                 ctx.errors.add(err)
             crd.entry = result.entry

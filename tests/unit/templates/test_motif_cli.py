@@ -185,3 +185,26 @@ def test_validate_json_gives_the_same_problems(ork: Ork, tmp_path: Path) -> None
     found = [(d["code"], d["line"], d["column"]) for d in json.loads(result.stdout)]
     assert ("undeclared-input", 17, 19) in found
     assert len(found) == 7
+
+
+CARETS = [
+    pytest.param(r'"{{ \"a\" | lowr }}"', 35, id="double-quoted-escapes"),
+    pytest.param(r'"\u00e9\t{{ lowr }}"', 35, id="double-quoted-unicode-escape"),
+    pytest.param("'{{ ''a'' | lowr }}'", 35, id="single-quoted-doubled-quote"),
+    pytest.param('"{{ lowr }}"', 27, id="double-quoted"),
+]
+
+
+@pytest.mark.parametrize(("written", "column"), CARETS)
+def test_the_caret_is_under_the_problem_whatever_the_yaml_quoting(
+        ork: Ork, tmp_path: Path, written: str, column: int) -> None:
+    (tmp_path / "katalog.yaml").write_text(
+        "apiVersion: orkestra.orkspace.io/v1\nkind: Katalog\nmetadata: {name: k}\nspec:\n"
+        "  crds:\n    app:\n      apiTypes: {kind: App}\n      operatorBox:\n"
+        "        reconcile:\n          onReconcile:\n            configMaps:\n"
+        f"              - name: {written}\n")
+    result = ork("validate", "-f", "katalog.yaml", cwd=tmp_path)
+    assert result.code == 1, str(result)
+    assert f"katalog.yaml:12:{column}: error[unknown-function]" in result.stderr, str(result)
+    excerpt = result.stderr.splitlines()[1:3]
+    assert excerpt[1].index("^") == excerpt[0].index("lowr")
