@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import RuntimeError_
+from .cluster import matches
 from .objects import GK, Key, Obj
 from .storecore import StoreCluster, Tomb, Tx
 
@@ -60,14 +61,15 @@ class _SqlTx:
             (key.gk.group, key.gk.kind, key.namespace, key.name)).fetchone()
         return _load(row[0]) if row else None
 
-    def scan(self, gk: GK, namespace: str | None) -> list[Obj]:
+    def scan(self, gk: GK, namespace: str | None,
+             selector: Mapping[str, str] | None = None) -> list[Obj]:
         sql = "SELECT body FROM objects WHERE grp=? AND kind=?"
         args: tuple[str, ...] = (gk.group, gk.kind)
         if namespace is not None:
             sql += " AND namespace=?"
             args += (namespace,)
         rows = self._c.execute(sql + " ORDER BY namespace, name", args).fetchall()
-        return [_load(r[0]) for r in rows]
+        return [o for o in (_load(r[0]) for r in rows) if matches(o, selector)]
 
     def owned_by(self, uid: str) -> list[Obj]:
         rows = self._c.execute(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
+from .cluster import matches
 from .objects import GK, Key, Obj, deep_copy
 from .storecore import StoreCluster, Tomb, Tx
 
@@ -22,9 +23,11 @@ class _MemoryTx:
         found = self._s.objects.get(key)
         return deep_copy(found) if found is not None else None
 
-    def scan(self, gk: GK, namespace: str | None) -> list[Obj]:
-        return [deep_copy(o) for k, o in sorted(self._s.objects.items())
-                if k.gk == gk and (namespace is None or k.namespace == namespace)]
+    def scan(self, gk: GK, namespace: str | None,
+             selector: Mapping[str, str] | None = None) -> list[Obj]:
+        of_kind = self._s.by_kind.get(gk, {})
+        return [deep_copy(o) for k, o in sorted(of_kind.items())
+                if (namespace is None or k.namespace == namespace) and matches(o, selector)]
 
     def owned_by(self, uid: str) -> list[Obj]:
         return [deep_copy(o) for _, o in sorted(self._s.objects.items())
@@ -36,11 +39,14 @@ class _MemoryTx:
         return self._s.rv
 
     def write(self, key: Key, obj: Obj, rv: int) -> None:
-        self._s.objects[key] = deep_copy(obj)
+        stored = deep_copy(obj)
+        self._s.objects[key] = stored
+        self._s.by_kind.setdefault(key.gk, {})[key] = stored
         self._s.logged(rv, key, None)
 
     def remove(self, key: Key, rv: int, last: Obj) -> None:
         self._s.objects.pop(key, None)
+        self._s.by_kind.get(key.gk, {}).pop(key, None)
         self._s.logged(rv, key, deep_copy(last))
 
 
@@ -52,6 +58,7 @@ class MemoryCluster(StoreCluster):
     def __init__(self, *, clock: Callable[[], str] = lambda: FIXED_TIME) -> None:
         super().__init__(clock=clock)
         self.objects: dict[Key, Obj] = {}
+        self.by_kind: dict[GK, dict[Key, Obj]] = {}  # the same objects, by type, for scans
         self.log: list[tuple[int, Key, Obj | None]] = []
         self.rv = 0
         self._lock = threading.RLock()

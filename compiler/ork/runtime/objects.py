@@ -122,8 +122,24 @@ def owner_label(crd: str, namespace: str, name: str) -> str:
 
 
 def deep_copy(obj: Obj) -> Obj:
-    """Return a deep copy of an object (store and callers never share mutable data)."""
-    return copy.deepcopy(obj)
+    """Return a deep copy of an object (store and callers never share mutable data).
+
+    Objects are JSON data, so a copy of dicts and lists is enough; it is an order of
+    magnitude faster than ``copy.deepcopy``, which the reconcile loop would spend most of
+    its time in.
+    """
+    return _copy(obj)  # type: ignore[no-any-return]
+
+
+def _copy(value: Any) -> Any:
+    kind = type(value)
+    if kind is dict:
+        return {k: _copy(v) for k, v in value.items()}
+    if kind is list:
+        return [_copy(v) for v in value]
+    if kind in (str, int, float, bool) or value is None:
+        return value
+    return copy.deepcopy(value)
 
 
 def is_subset(desired: Any, live: Any) -> bool:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
-from .cluster import Change, Event, exists, matches, not_found
+from .cluster import Change, Event, exists, not_found
 from .objects import GK, Key, Obj, deep_copy, merge
 
 EVENT = GK("", "Event")
@@ -30,8 +30,9 @@ class Tx(Protocol):
     def read(self, key: Key) -> Obj | None:
         """Return a stored object, or None."""
 
-    def scan(self, gk: GK, namespace: str | None) -> list[Obj]:
-        """Return the stored objects of a type, sorted by key."""
+    def scan(self, gk: GK, namespace: str | None,
+             selector: Mapping[str, str] | None = None) -> list[Obj]:
+        """Return the stored objects of a type whose labels match, sorted by key."""
 
     def owned_by(self, uid: str) -> list[Obj]:
         """Return the objects with an ownerReference to ``uid``."""
@@ -79,7 +80,7 @@ class StoreCluster:
              selector: Mapping[str, str] | None = None) -> list[Obj]:
         """Return the objects of a type in a namespace (all when None) matching labels."""
         with self.tx() as tx:
-            return [o for o in tx.scan(gk, namespace) if matches(o, selector)]
+            return tx.scan(gk, namespace, selector)
 
     def watch(self, gks: Sequence[GK], stop: threading.Event) -> Iterator[Change]:
         """Return the changes from now on, by polling the store's change counter."""
