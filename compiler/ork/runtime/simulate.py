@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..errors import RuntimeError_
 from ..kinds.simulate import Expect
+from ..templates.k8s import reproducible
 from .bundle import Bundle
 from .cluster import Event
 from .config import RuntimeConfig, build
@@ -57,7 +58,8 @@ def run(bundle: Bundle, crs: Sequence[Obj], *, cycles: int = DEFAULT_CYCLES,
     for cr in crs:
         _admit(cluster, config, cr)
     plurals = config.plurals()
-    done = tuple(_cycle(n, cluster, config, plurals) for n in range(1, cycles + 1))
+    with reproducible():  # now, uuidv4 and randAlphaNum: the same inputs, the same output
+        done = tuple(_cycle(n, cluster, config, plurals) for n in range(1, cycles + 1))
     objects = tuple(o for o in cluster.all_objects() if GK.of(o) != EVENT)
     failures = tuple(check(expect, done, objects, plurals)) if expect else ()
     notes = tuple(f"{c.name}: {g} are not supported by this runtime (skipped)"

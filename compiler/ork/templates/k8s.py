@@ -8,11 +8,15 @@ computed before the children exist.
 
 from __future__ import annotations
 
+import contextvars
 import datetime
+import random
 import secrets
 import string
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from .values import ExecError, number
@@ -104,9 +108,50 @@ HELPERS: dict[str, tuple[Callable[..., Any], int]] = {
 }
 
 
+@dataclass(frozen=True)
+class _Sources:
+    """Where the runtime-only functions get time and randomness."""
+
+    clock: Callable[[], str] | None = None
+    rng: random.Random | None = None
+
+
+_DEFAULT = _Sources()
+_SOURCES: contextvars.ContextVar[_Sources | None] = contextvars.ContextVar(
+    "ork_template_sources", default=None)
+
+
+def _sources() -> _Sources:
+    return _SOURCES.get() or _DEFAULT
+
+
+@contextmanager
+def reproducible(*, seed: int = 0, time: str = "1970-01-01T00:00:00Z") -> Iterator[None]:
+    """Make ``now``, ``uuidv4`` and ``randAlphaNum`` reproducible in this context.
+
+    ``ork simulate`` runs under it, so the same inputs always print the same bytes.
+    """
+    token = _SOURCES.set(_Sources(lambda: time, random.Random(seed)))
+    try:
+        yield
+    finally:
+        _SOURCES.reset(token)
+
+
 def now() -> str:
     """Return the current UTC time in RFC 3339 (seconds)."""
+    clock = _sources().clock
+    if clock is not None:
+        return clock()
     return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def uuid_v4() -> str:
+    """Return a random (version 4) UUID."""
+    rng = _sources().rng
+    if rng is None:
+        return str(uuid.uuid4())
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
 def rand_alphanum(n: Any) -> str:
@@ -115,11 +160,13 @@ def rand_alphanum(n: Any) -> str:
     if count is None or not 0 <= count <= 4096:
         raise ExecError("randAlphaNum: the length must be between 0 and 4096")
     alphabet = string.ascii_letters + string.digits
-    return "".join(secrets.choice(alphabet) for _ in range(int(count)))
+    rng = _sources().rng
+    choose = rng.choice if rng is not None else secrets.choice
+    return "".join(choose(alphabet) for _ in range(int(count)))
 
 
 RUNTIME_ONLY: dict[str, tuple[Callable[..., Any], int, int]] = {
     "now": (now, 0, 0),
-    "uuidv4": (lambda: str(uuid.uuid4()), 0, 0),
+    "uuidv4": (uuid_v4, 0, 0),
     "randAlphaNum": (rand_alphanum, 1, 1),
 }
