@@ -26,13 +26,17 @@ class _MemoryTx:
     def scan(self, gk: GK, namespace: str | None,
              selector: Mapping[str, str] | None = None) -> list[Obj]:
         of_kind = self._s.by_kind.get(gk, {})
-        return [deep_copy(o) for k, o in sorted(of_kind.items())
-                if (namespace is None or k.namespace == namespace) and matches(o, selector)]
+        found = [(k, o) for k, o in of_kind.items()
+                 if (namespace is None or k.namespace == namespace) and matches(o, selector)]
+        found.sort(key=lambda kv: (kv[0].namespace, kv[0].name))  # one kind: name order
+        return [deep_copy(o) for _, o in found]
 
     def owned_by(self, uid: str) -> list[Obj]:
-        return [deep_copy(o) for _, o in sorted(self._s.objects.items())
-                if any(r.get("uid") == uid
-                       for r in o.get("metadata", {}).get("ownerReferences") or [])]
+        found = [(k, o) for k, o in self._s.objects.items()
+                 if any(r.get("uid") == uid
+                        for r in o.get("metadata", {}).get("ownerReferences") or [])]
+        found.sort(key=lambda kv: kv[0])
+        return [deep_copy(o) for _, o in found]
 
     def next_rv(self) -> int:
         self._s.rv += 1
