@@ -22,6 +22,7 @@ import os
 import sys
 
 from . import __version__
+from .stageversions import STAGE_VERSIONS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (6 ms); mypy knows it
 if TYPE_CHECKING:
@@ -94,7 +95,8 @@ def key(opts: Mapping[str, Any], entries: Sequence[str], lock_bytes: bytes,
         env: Mapping[str, str]) -> str:
     """Return the fast-path key of a build: everything that decides its outputs."""
     ns = opts["namespace"] or env.get("ORK_NAMESPACE") or "orkestra-system"
-    data = (__version__, sys.version, tuple(entries), ns, opts["workload"],
+    data = (__version__, sorted(STAGE_VERSIONS.items()), sys.version, tuple(entries), ns,
+            opts["workload"],
             bool(opts["locked"]), bool(opts["allow_outside_root"]),
             str(opts["max_file_size"] or 8 * 1024 * 1024), _sha256(lock_bytes),
             tuple(env.get(k, "") for k in _SOURCE_ENV))

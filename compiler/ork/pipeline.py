@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from . import __version__, diagjson
 from .canonical import digest
 from .errors import Diagnostic, OrkError
+from .stageversions import STAGE_VERSIONS
 from .store import Store
 
 if TYPE_CHECKING:
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     from .stages.validate import Report
 
 STAGES = ("fetch", "merge", "validate", "render")
-STAGE_VERSIONS = {"fetch": 1, "merge": 2, "validate": 1, "render": 2}
 
 
 class Reporter(Protocol):
