@@ -40,6 +40,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     """
     try:
         if path.read_bytes() == data:
+            sweep(path.parent, f".{path.name}.")  # what a killed earlier write left
             return False
     except (FileNotFoundError, IsADirectoryError, PermissionError):
         pass

@@ -24,6 +24,7 @@ import http.server
 import re
 import socket
 import struct
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -297,6 +298,12 @@ class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     proxy: FaultProxy
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client killed or gone mid-request is part of the tests, not an error to print."""
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
 
 class FaultProxy:
     """A loopback proxy in front of a registry, with scripted faults and a request log."""
@@ -316,6 +323,12 @@ class FaultProxy:
         with self._lock:
             self._scripts.append(_Script(method, re.compile(path), list(faults), forever))
         return self
+
+    def reset(self) -> None:
+        """Forget every script (unused faults included) and the request log."""
+        with self._lock:
+            self._scripts.clear()
+            self.seen.clear()
 
     def next_fault(self, method: str, path: str) -> Fault:
         """Return (and use up) the fault for a request: the first script that matches."""

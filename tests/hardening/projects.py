@@ -14,8 +14,11 @@ from tests.integration.helpers import komposer
 __all__ = ["big_katalog", "environment", "komposer", "run", "start", "write_big"]
 
 
-def big_katalog(crds: int, flavour: str) -> str:
-    """Return a Katalog with ``crds`` CRDs, each expanding a Motif; ``flavour`` varies it."""
+def big_katalog(crds: int, flavour: str, motif: str = "v1.1.0") -> str:
+    """Return a Katalog with ``crds`` CRDs, each expanding web-service:``motif``.
+
+    ``flavour`` changes every CRD (a new build); ``motif`` changes the lock too.
+    """
     out = ["apiVersion: orkestra.orkspace.io/v1\nkind: Katalog\n"
            "metadata: {name: big, version: v1.0.0}\nspec:\n  crds:\n"]
     for i in range(crds):
@@ -24,7 +27,7 @@ def big_katalog(crds: int, flavour: str) -> str:
             f"      description: generated CRD {i} ({flavour})\n"
             f"      apiTypes: {{group: big{i % 7}.demo, version: v1, kind: App{i:04d}}}\n"
             "      imports:\n"
-            "        - motif: web-service:v1.1.0\n"
+            f"        - motif: web-service:{motif}\n"
             "          with:\n"
             f'            image: "{{{{ .spec.image | default \\"nginx:{flavour}\\" }}}}"\n'
             "      operatorBox:\n"
@@ -37,10 +40,10 @@ def big_katalog(crds: int, flavour: str) -> str:
     return "".join(out)
 
 
-def write_big(root: Path, crds: int, flavour: str) -> Path:
+def write_big(root: Path, crds: int, flavour: str, motif: str = "v1.1.0") -> Path:
     """Write a generated Katalog project in ``root``; return ``root``."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "katalog.yaml").write_text(big_katalog(crds, flavour))
+    (root / "katalog.yaml").write_text(big_katalog(crds, flavour, motif))
     return root
 
 

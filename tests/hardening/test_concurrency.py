@@ -187,8 +187,9 @@ class Watcher:
 
 def _loop(count: int, args: list[str], cwd: Path, env: dict[str, str]
           ) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "tests.hardening.loop", str(count), *args],
-                            cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen([sys.executable, "-m", "tests.hardening.child", "--repeat",
+                             str(count), *args], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def test_lock_racing_generate_never_leaves_a_torn_lock(stdlib: LiveRegistry,
