@@ -11,7 +11,10 @@ END = "<!-- cli-reference:end -->"
 def markdown(group: click.Group) -> str:
     """Return a markdown section per command: usage, help and options."""
     out: list[str] = []
-    ctx = click.Context(group, info_name="ork")
+    # With the group's own settings (help_option_names: -h, --help): a bare Context would
+    # give "--help", and click caches a command's help option the first time it is made,
+    # so the reference would depend on whether the CLI already ran in this process.
+    ctx = click.Context(group, info_name="ork", **group.context_settings)
     for path, command, cctx in _walk(group, ctx, "ork"):
         if isinstance(command, click.Group) and not command.invoke_without_command \
                 and path != "ork":
