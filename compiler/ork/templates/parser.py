@@ -8,6 +8,7 @@ offending column. Undefined variables are syntax errors, as in Go.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from .ast import (
@@ -67,8 +68,10 @@ class _Parser:
         return ProblemError(problem_at(self.src, code, message, start, end, hint))
 
 
+@functools.lru_cache(maxsize=16384)
 def parse(src: str) -> tuple[Node, ...]:
-    """Return the syntax tree of a template string.
+    """Return the syntax tree of a template string (cached: trees are immutable, and the
+    same Motif strings come back for every CRD that imports the Motif).
 
     Raises:
         ProblemError: template-syntax or unsupported-template-syntax, with its position.
