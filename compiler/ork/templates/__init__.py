@@ -11,6 +11,7 @@ module             one job
 ``functions``      the function table (``k8s`` holds the Kubernetes helpers)
 ``values``         Go's printing, truth and comparison rules; ``printf`` its Sprintf
 ``substitute``     Motif expansion on the tree
+``bindings``       how an input's value is written where it lands (literal, template)
 ``conditions``     condition operators: checked at build, applied at run time
 =================  ==============================================================
 

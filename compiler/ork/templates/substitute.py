@@ -18,7 +18,6 @@ Substitution happens on the tree, so the result cannot depend on the order of bi
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,18 +28,16 @@ from .ast import (
     Control,
     Expr,
     Field,
-    Ident,
     Node,
     Paren,
     Pipeline,
     Text,
     Variable,
-    walk_exprs,
 )
-from .checks import input_refs, pipes_with_root
+from .bindings import as_expression, binding_pipe, go_literal, is_operand, placed, with_default
+from .checks import input_refs
 from .engine import evaluate, render, single_action
 from .parser import has_actions, parse
-from .printf import go_quote
 from .problems import Problem, ProblemError, problem_at
 from .values import to_text, truth
 
@@ -78,35 +75,6 @@ def is_single_action(source: str) -> bool:
         return single_action(parse(source)) is not None
     except ProblemError:
         return False
-
-
-def with_default(source: str, default: Any) -> str:
-    """Return a single-action template piped through ``default`` (the Motif default)."""
-    action = single_action(parse(source))
-    if action is None:
-        return source
-    d = action.delims
-    pipe = source[action.pipe.start:action.pipe.end]
-    return ("{{" + ("- " if d.trim_left else " ") + f"{pipe} | default {go_literal(default)}"
-            + (" -" if d.trim_right else " ") + "}}")
-
-
-def go_literal(value: Any) -> str:
-    """Return a value written as a Go-template literal."""
-    if value is None:
-        return "nil"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, str):
-        return go_quote(value)
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return f"(fromJson {go_quote(text)})"
 
 
 def is_static_pipe(pipe: Pipeline, root: bool) -> bool:
@@ -269,7 +237,7 @@ class _Subst:
         binding = self.whole_binding(node.pipe, ctx)
         if not node.pipe.decl and binding is not None:
             self.changed = True
-            return [_Raw(_text(binding, ctx))]
+            return [_Raw(placed(str(binding.value), root=ctx.root))]
         self.kept.add(d.start)
         if not used:
             return [_Raw(self.source[d.start:d.end])]
@@ -297,7 +265,7 @@ class _Subst:
         """Return a pipeline's text with every input read replaced in place."""
         whole = self.whole_binding(pipe, ctx)
         if whole is not None and not pipe.decl:
-            return _binding_pipe(_text(whole, ctx), self.source, pipe)
+            return binding_pipe(placed(str(whole.value), root=ctx.root), self.source, pipe)
         edits: list[tuple[int, int, str]] = []
         for cmd in pipe.cmds:
             for arg in cmd.args:
@@ -325,8 +293,8 @@ class _Subst:
             for key in names:
                 value = value.get(key) if isinstance(value, dict) else None
             return go_literal(value)
-        inner = _as_expression(_text(b, ctx), name, self.source, expr)
-        if not _is_operand(inner) or names:
+        inner = as_expression(placed(str(b.value), root=ctx.root), name, self.source, expr)
+        if not is_operand(inner) or names:
             inner = f"({inner})"
         return inner + "".join("." + n for n in names)
 
@@ -389,85 +357,9 @@ class _Subst:
         return out
 
 
-def _text(binding: Binding, ctx: _Ctx) -> str:
-    """A template binding's text for where it lands: inside ``range``/``with`` dot is no
-    longer the CR, so the binding's own ``.spec.x`` must be written ``$.spec.x``; and a
-    trim marker at either end of the binding, which trims nothing there, must not trim the
-    Motif's text around it."""
-    text = _inner_trims(str(binding.value))
-    return text if ctx.root else _rooted(text)
-
-
-def _inner_trims(source: str) -> str:
-    """Drop a ``{{-`` that opens the string and a ``-}}`` that closes it."""
-    nodes = parse(source)
-    first, last = nodes[0], nodes[-1]
-    if isinstance(last, Control | Action | Comment) and source.endswith("-}}") and \
-            (last.end_delims if isinstance(last, Control) else last.delims).trim_right:
-        source = source[:-3].rstrip(" \t\r\n") + ("}}" if isinstance(last, Comment) else " }}")
-    if isinstance(first, Control | Action | Comment) and \
-            (first.branches[0].delims if isinstance(first, Control) else first.delims).trim_left:
-        source = ("{{" if isinstance(first, Comment) else "{{ ") + source[4:]
-    return source
-
-
-def _rooted(source: str) -> str:
-    """Return a template with every field read from the root dot read from ``$`` instead."""
-    edits = [(e.start, e.end) for pipe, root in pipes_with_root(parse(source)) if root
-             for e in walk_exprs(pipe) if isinstance(e, Field)]
-    for start, end in sorted(edits, reverse=True):
-        field_ = source[start:end]
-        source = source[:start] + ("$" if field_ == "." else "$" + field_) + source[end:]
-    return source
-
-
-def _is_operand(text: str) -> bool:
-    """Return whether an expression is one field, variable or literal (no parens needed)."""
-    try:
-        action = single_action(parse("{{ " + text + " }}"))
-    except ProblemError:
-        return False
-    return action is not None and len(action.pipe.cmds) == 1 and \
-        len(action.pipe.cmds[0].args) == 1 and not isinstance(action.pipe.cmds[0].args[0], Ident)
-
-
 def _offset(text: str, p: Problem) -> int:
     lines = text.split("\n")
     return sum(len(line) + 1 for line in lines[:p.line]) + p.column
-
-
-def _binding_pipe(binding: str, source: str, pipe: Pipeline) -> str:
-    nodes = parse(binding)
-    action = single_action(nodes)
-    if action is None:
-        return "(" + _as_expression(binding, "", source, pipe) + ")"
-    return binding[action.pipe.start:action.pipe.end]
-
-
-def _as_expression(binding: str, name: str, source: str, where: Expr | Pipeline) -> str:
-    """Return a template binding as one Go expression: its pipeline, or a printf."""
-    nodes = parse(binding)
-    action = single_action(nodes)
-    if action is not None:
-        return binding[action.pipe.start:action.pipe.end]
-    fmt: list[str] = []
-    args: list[str] = []
-    for node in nodes:
-        if isinstance(node, Text):
-            fmt.append(node.text.replace("%", "%%"))
-        elif isinstance(node, Action) and not node.pipe.decl:
-            fmt.append("%v")
-            args.append("(" + binding[node.pipe.start:node.pipe.end] + ")")
-        elif isinstance(node, Comment):
-            continue
-        else:
-            raise ProblemError(problem_at(
-                source, "unsupported-template-syntax",
-                f"input {name!r} is bound to a template with control actions, which cannot be "
-                "used inside an expression", where.start, where.end,
-                hint=f"use it on its own as {{{{ .inputs.{name} }}}}, or bind a simpler "
-                     "template"))
-    return "printf " + " ".join([go_quote("".join(fmt)), *args])
 
 
 def _assemble(pieces: list[Piece], kept: set[int]) -> str:
