@@ -425,6 +425,8 @@ BUILD_ERRORS = [
     problem("missing-command-after-pipe", "{{ .a | }}", "template-syntax", 0, 6),
     problem("unterminated-string", '{{ "abc }}', "template-syntax", 0, 3),
     problem("bad-number", "{{ 1.2.3 }}", "template-syntax", 0, 3),
+    problem("integer-overflows-int64", "{{ 9223372036854775808 }}", "template-syntax", 0, 3),
+    problem("float-out-of-range", "{{ 1e999 }}", "template-syntax", 0, 3),
     problem("undefined-variable", "a\nb {{ $x }}", "template-syntax", 1, 5),
     problem("unclosed-paren", "{{ ( }}", "template-syntax", 0, 3),
     problem("unclosed-comment", "{{/* x }}", "template-syntax", 0, 2),
