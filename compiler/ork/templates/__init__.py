@@ -13,6 +13,7 @@ module             one job
 ``substitute``     Motif expansion on the tree
 ``bindings``       how an input's value is written where it lands (literal, template)
 ``conditions``     condition operators: checked at build, applied at run time
+``re2``            RE2 patterns rewritten for Python's re, or refused
 =================  ==============================================================
 
 See docs/templates.md for the dialect as users see it.

@@ -3,22 +3,20 @@
 Orkestra compares a condition's field as text: ``exists`` means "not empty", ``equals``
 compares strings, numeric operators parse both sides as numbers (an absent field counts
 as 0). ``in``/``notIn`` take a comma list and ``between``/``notBetween`` two numbers
-``"1,10"`` (inclusive). Regular expressions use RE2 syntax, as Orkestra's Go runtime does:
-look-arounds and back-references are refused at build time.
+``"1,10"`` (inclusive). Regular expressions use RE2 syntax, as Orkestra's Go runtime does
+(:mod:`ork.templates.re2`): what RE2 lacks, or ork cannot run, is refused at build time.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
 from ..kinds.conditions import ALIASES, NUMERIC_OPERATORS, OPERATORS, UNARY_OPERATORS
+from . import re2
 from .parser import has_actions
 from .problems import Problem
 from .values import number, to_text
-
-_NOT_RE2 = re.compile(r"\(\?<?[=!]|\\[1-9]|\(\?P=|\(\?\(")
 
 
 def check_condition(op: str, expected: Any) -> Problem | None:
@@ -48,22 +46,15 @@ def check_condition(op: str, expected: Any) -> Problem | None:
 
 
 def _regex_problem(pattern: str) -> Problem | None:
-    m = _NOT_RE2.search(pattern)
-    if m:
-        return Problem("invalid-regex", f"{m.group()!r} is not RE2 syntax (look-arounds and "
-                       "back-references are not supported)", hint="rewrite the pattern "
-                       "without it; Orkestra evaluates regexes with Go's RE2")
     try:
-        _compiled(pattern)
+        re2.compiled(pattern)
+    except re2.NotRE2 as exc:
+        return Problem("invalid-regex", str(exc), hint="rewrite the pattern without it; "
+                       "Orkestra evaluates regexes with Go's RE2")
     except re.error as exc:
         return Problem("invalid-regex", f"invalid regular expression: {exc.msg}",
                        hint="check the pattern's brackets and escapes")
     return None
-
-
-@functools.lru_cache(maxsize=1024)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
 
 
 def _bounds(expected: Any) -> tuple[float, float] | None:
@@ -96,8 +87,8 @@ def evaluate_condition(op: str, actual: Any, expected: Any) -> bool:
         return simple[op]()
     if op == "regex":
         try:
-            return _compiled(want).search(got) is not None
-        except re.error:
+            return re2.compiled(want).search(got) is not None
+        except (re.error, re2.NotRE2):
             return False
     return _numeric(op, actual, expected)
 
