@@ -238,12 +238,12 @@ def generate_bundle(project: Project, options: BuildOptions, ctx: pipeline.Conte
     return result
 
 
-def _require_bundleable(b: pipeline.Build) -> None:
+def _require_bundleable(b: pipeline.Build, what: str = "bundle") -> None:
     graph = b.graph
     kinds = {k for e in graph.entries for k in graph.node(e).kinds}
     if not kinds & {"Katalog", "Komposer"}:
         raise InputError(
-            "not-bundleable", "the entry files hold no Katalog or Komposer to bundle",
+            "not-bundleable", f"the entry files hold no Katalog or Komposer to {what}",
             hint="a Motif is imported from a Katalog (`spec.crds.<name>.imports`); use "
                  "`ork validate` to check a Motif on its own")
 
@@ -269,6 +269,7 @@ def template(project: Project, options: BuildOptions, ctx: pipeline.Context, *,
     from .stages.render import katalog_text
 
     b = build(project, options, ctx, until="validate")
+    _require_bundleable(b, "resolve")
     resolved = b.resolved
     if crd is None:
         data: Any = resolved.katalog.wire()

@@ -171,3 +171,13 @@ def test_graph_and_template_outputs(ork: Ork, tmp_path: Path) -> None:
     one = ork("template", "-f", "komposer.yaml", "--crd", "nope", cwd=root)
     assert one.code == 64, one
     assert "database, webapp" in one.stderr, one
+
+
+def test_template_of_a_motif_alone_says_there_is_no_katalog(ork: Ork, tmp_path: Path) -> None:
+    motif = FIXTURES.parent / "stdlib" / "motifs" / "web-service" / "v1.1.0" / "motif.yaml"
+    (tmp_path / "motif.yaml").write_bytes(motif.read_bytes())
+    result = ork("template", "-f", "motif.yaml", cwd=tmp_path)
+    assert result.code == 1, result
+    assert "error[not-bundleable]" in result.stderr
+    assert result.stdout == ""
+    assert ork("validate", "-f", "motif.yaml", cwd=tmp_path).code == 0
