@@ -19,15 +19,17 @@ URLs point back at the proxy.
 
 from __future__ import annotations
 
+import base64
 import http.client
 import http.server
+import json
 import re
 import socket
 import struct
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -54,6 +56,7 @@ class Fault:
     """Pass the request through unchanged (the base of every fault)."""
 
     upstream = True  # whether the request is forwarded before the fault acts
+    request_headers: Mapping[str, str] = {}  # the request's, set before answer() runs
 
     def before(self) -> None:
         """Act before anything is forwarded (e.g. wait)."""
@@ -187,6 +190,34 @@ class Then(Fault):
         return got
 
 
+@dataclass
+class EchoAuth(Fault):
+    """Answer ``code`` with an OCI error whose message repeats the request's credentials.
+
+    A registry (or a proxy) that echoes what it was sent: the ``Authorization`` header and,
+    for Basic, the decoded ``user:password``, after ``pad`` characters of padding (so that
+    a secret can straddle wherever a client shortens the message). ``Retry-After: 0`` keeps
+    a client's retries quick.
+    """
+
+    code: int
+    pad: int = 0
+    upstream = False
+
+    def answer(self, got: Answer | None) -> Answer | None:
+        """Return the status with the echo."""
+        sent = self.request_headers.get("Authorization", "")
+        decoded = ""
+        if sent.startswith("Basic "):
+            decoded = base64.b64decode(sent[6:]).decode("utf-8", "replace")
+        message = "x" * self.pad + f" refused {sent!r} ({decoded})"
+        body = json.dumps({"errors": [{"code": "DENIED", "message": message}]}).encode()
+        headers = [("Content-Type", "application/json"), ("Retry-After", "0")]
+        if self.code == 401:
+            headers.append(("WWW-Authenticate", 'Basic realm="echo"'))
+        return Answer(self.code, headers, body)
+
+
 def flip(body: bytes) -> bytes:
     """Return the body with every byte's 0x20 bit flipped: same length, wrong digest."""
     return bytes(b ^ 0x20 for b in body)
@@ -244,6 +275,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         fault = proxy.next_fault(self.command, self.path)
+        fault.request_headers = dict(self.headers.items())
         fault.before()
         got = self._forward(body) if fault.upstream else None
         answer = fault.answer(got)

@@ -189,7 +189,7 @@ class OciRegistry:
 
     def _status_error(self, label: str, status: int, detail: str) -> OrkError:
         where = f"{self.host}/{label}"
-        said = f": {scrub(detail, self.credential)}" if detail else ""
+        said = f": {_shorten(scrub(detail, self.credential))}" if detail else ""
         if status in (401, 403):
             sent = "the credentials ork sent were refused" if self.credential else \
                 "ork had no credentials for this host"
@@ -212,6 +212,12 @@ class OciRegistry:
         return RegistryError("registry-unavailable",
                              scrub(f"cannot reach registry {self.host} for {label}: {why}",
                                    self.credential), hint=hint)
+
+
+def _shorten(text: str, limit: int = 200) -> str:
+    """Return a registry's message cut to ``limit`` characters (after scrubbing it: a cut
+    through a secret would leave a piece that no longer matches it)."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _reason(exc: BaseException) -> str:

@@ -226,11 +226,15 @@ def _retry_after(value: str) -> float | None:
 
 
 def _error_detail(response: requests.Response) -> str:
-    """Return the registry's own error message (OCI error JSON), shortened, or ""."""
+    """Return the registry's own error message (OCI error JSON), whole, or "".
+
+    Whole: it may repeat the credentials ork sent, and only a whole secret can be scrubbed
+    (:mod:`ork.registry.oci` scrubs it, then shortens it).
+    """
     try:
         errors = response.json().get("errors") or []
         first = errors[0]
         text = str(first.get("message") or first.get("code") or "")
     except (ValueError, AttributeError, IndexError, TypeError, KeyError):
         return ""
-    return text[:200]
+    return text
