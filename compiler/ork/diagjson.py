@@ -17,19 +17,19 @@ from .errors import Diagnostic, Loc, Note, Span
 def dump(diags: list[Diagnostic] | tuple[Diagnostic, ...]) -> list[dict[str, Any]]:
     """Return diagnostics as JSON-ready data, locations included."""
     return [{"code": d.code, "message": d.message, "severity": d.severity, "hint": d.hint,
-             "span": _span_out(d.span), "loc": _loc_out(d.loc),
+             "span": _span_out(d.span), "loc": loc_to_json(d.loc),
              "notes": [{"message": n.message, "span": _span_out(n.span),
-                        "loc": _loc_out(n.loc)} for n in d.notes]} for d in diags]
+                        "loc": loc_to_json(n.loc)} for n in d.notes]} for d in diags]
 
 
 def load(data: Any) -> list[Diagnostic]:
     """Return diagnostics from :func:`dump` (or :func:`ork.diagnostics.to_json`) data."""
     out = []
     for d in data or []:
-        notes = tuple(Note(n["message"], _span_in(n), _loc_in(n.get("loc")))
+        notes = tuple(Note(n["message"], _span_in(n), loc_from_json(n.get("loc")))
                       for n in d.get("notes", []))
         out.append(Diagnostic(d["code"], d["message"], d["severity"], _span_in(d),
-                              _loc_in(d.get("loc")), d.get("hint"), notes))
+                              loc_from_json(d.get("loc")), d.get("hint"), notes))
     return out
 
 
@@ -49,14 +49,16 @@ def _span_in(d: dict[str, Any]) -> Span | None:
     return None
 
 
-def _loc_out(loc: Loc | None) -> dict[str, Any] | None:
+def loc_to_json(loc: Loc | None) -> dict[str, Any] | None:
+    """Return a location as JSON-ready data (None stays None)."""
     if loc is None:
         return None
     return {"source": loc.source, "doc": loc.doc, "path": list(loc.path), "key": loc.key,
             "inner": list(loc.inner) if loc.inner else None}
 
 
-def _loc_in(raw: dict[str, Any] | None) -> Loc | None:
+def loc_from_json(raw: dict[str, Any] | None) -> Loc | None:
+    """Return the location :func:`loc_to_json` wrote."""
     if raw is None:
         return None
     inner = raw.get("inner")

@@ -187,7 +187,7 @@ def _run(req: Request, ctx: Context, until: str) -> Build:
     merge_key = _key("merge", [build.graph.semantic_digest()], {})
     build.resolved_digest = _cached(ctx, build, "merge", merge_key, last,
                                     {"graph": build.graph.semantic_digest()}, record,
-                                    lambda: _run_merge(build))
+                                    lambda: _run_merge(build, last))
     if until == "merge":
         return _done(ctx, req, record, build)
     options = {"for_bundle": req.for_bundle}
@@ -311,16 +311,34 @@ def _located(build: Build, err: OrkError) -> OrkError:
     return type(err).of(diags)
 
 
-def _run_merge(build: Build) -> tuple[bytes, list[Diagnostic]]:
+def _run_merge(build: Build, last: dict[str, Any] | None) -> tuple[bytes, list[Diagnostic]]:
     from .canonical import dumps
     from .stages import merge
 
     try:
-        resolved = merge.run(build.graph, build.ctx.store)
+        resolved = merge.run(build.graph, build.ctx.store, _previous(build.ctx.store, last))
     except OrkError as err:
         raise _located(build, err) from None
     build._resolved = resolved
     return dumps(resolved.model_dump(mode="json", exclude_unset=True)), list(resolved.warnings)
+
+
+def _previous(store: Store, last: dict[str, Any] | None) -> Resolved | None:
+    """Return the resolved Katalog of the last build of the same entries, if still stored:
+    merge copies the CRD expansions that did not change from it (ork.merging.memo)."""
+    key = ((last or {}).get("merge") or {}).get("key")
+    raw = store.get_key("keys", key) if isinstance(key, str) else None
+    if raw is None:
+        return None
+    from pydantic import ValidationError
+
+    from .resolved import Resolved
+
+    try:
+        data = store.get_json(json.loads(raw)["output"])
+        return Resolved.model_validate(data) if data is not None else None
+    except (ValueError, KeyError, TypeError, ValidationError):
+        return None  # an unreadable previous result only costs the reuse
 
 
 def _run_validate(build: Build, req: Request) -> tuple[bytes, list[Diagnostic]]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
 from .errors import Diagnostic, Loc, PathPart
 from .kinds import Katalog
 from .sources import Frozen
@@ -69,6 +71,7 @@ class Resolved(Frozen):
     disabled: tuple[str, ...] = ()
     standalone: tuple[Loc, ...] = ()  # Motif documents given as entries (validated alone)
     warnings: tuple[Diagnostic, ...] = ()
+    expansions: dict[str, str] = Field(default_factory=dict)  # CRD -> key (merging.memo)
 
     def origin(self, crd: str, path: Path) -> Loc | None:
         """Return where a value of a CRD was written: the nearest recorded ancestor's source

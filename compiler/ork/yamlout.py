@@ -9,6 +9,7 @@ something else. A property test checks that PyYAML reads back exactly what was w
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -117,7 +118,9 @@ def _key(key: str) -> str:
     return _scalar(key)
 
 
+@functools.lru_cache(maxsize=65536)
 def _scalar(text: str) -> str:
+    # Cached: keys and template strings repeat across every CRD of a bundle.
     return text if _plain_ok(text) else _quoted(text)
 
 

@@ -175,23 +175,57 @@ def _check_size(path: Path, rel: str, limit: int, span: Span | None) -> None:
 def _parsed_node(st: _State, node_id: str, display: str, data: bytes,
                  span: Span | None) -> tuple[SourceNode, list[yamlsrc.Document]]:
     raw_digest = st.store.put(data)
-    docs = yamlsrc.load(data, display, max_size=st.req.max_file_size)
+    if len(data) > st.req.max_file_size:  # the limit holds for bytes parsed before, too
+        yamlsrc.load(data, display, max_size=st.req.max_file_size)
+    docs, docs_digest, spans_digest = _documents(st, raw_digest, data, display)
     if not docs:
         raise InputError("no-documents", f"{display} holds no YAML documents",
                          span=span or Span(display, 1, 1, 1, 1))
-    parsed = [{"index": d.index, "value": d.value} for d in docs]
-    spans = [[d.index, [[list(p), list(e)] for p, e in d.spans.items()]] for d in docs]
     first = docs[0].value if isinstance(docs[0].value, dict) else {}
     raw_meta = first.get("metadata")
     meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
     node = SourceNode(
         id=node_id, display=display, remote=False,
         kinds=tuple(str(d.value.get("kind")) if isinstance(d.value, dict) else "?" for d in docs),
-        digest=raw_digest, content=raw_digest, docs=st.store.put_json(parsed),
-        spans=st.store.put_json(spans),
+        digest=raw_digest, content=raw_digest, docs=docs_digest, spans=spans_digest,
         name=str(meta.get("name") or ""), version=str(meta.get("version") or ""),
     )
     return node, docs
+
+
+_PARSED = "parsed-v1"  # bump when yamlsrc reads the same bytes differently
+
+
+def _documents(st: _State, raw_digest: str, data: bytes,
+               display: str) -> tuple[list[yamlsrc.Document], str, str]:
+    """Return the documents of some bytes, and the store digests of them and their spans.
+
+    Bytes parsed before are not parsed again: their documents and span index come back
+    from the store (JSON, which reads an order of magnitude faster than YAML). So a build
+    after one file changed parses one file.
+
+    Raises:
+        InputError: every reading error of yamlsrc.load (never cached).
+    """
+    memo = st.store.get_key(_PARSED, raw_digest)
+    if memo is not None:
+        try:
+            docs_digest, spans_digest = memo.split(" ", 1)
+            values = st.store.get_json(docs_digest)
+            spans = st.store.get_json(spans_digest)
+            if values is not None and spans is not None:
+                by_index = {i: {tuple(p): tuple(e) for p, e in entries} for i, entries in spans}
+                docs = [yamlsrc.Document(d["index"], d["value"], by_index[d["index"]])
+                        for d in values]
+                return docs, docs_digest, spans_digest
+        except (ValueError, KeyError, TypeError):
+            pass  # a damaged memo: parse again
+    docs = yamlsrc.load(data, display, max_size=st.req.max_file_size)
+    parsed = [{"index": d.index, "value": d.value} for d in docs]
+    index = [[d.index, [[list(p), list(e)] for p, e in d.spans.items()]] for d in docs]
+    docs_digest, spans_digest = st.store.put_json(parsed), st.store.put_json(index)
+    st.store.set_key(_PARSED, raw_digest, f"{docs_digest} {spans_digest}")
+    return docs, docs_digest, spans_digest
 
 
 def _check_kind(st: _State, node: SourceNode, item: _Pending) -> bool:
@@ -395,6 +429,12 @@ def _near_files(path: Path) -> str | None:
 
 
 def _check_cycles(st: _State) -> None:
+    # Only a Komposer imported from a registry (useKomposer) can import what imports it:
+    # files must be Katalogs, Katalogs import only Motifs, Motifs import nothing. Without
+    # such an edge there is no cycle to find, and networkx is not even imported.
+    if not any(e.role == "registry" and "Komposer" in st.nodes[e.dst].kinds
+               for e in st.edges if e.dst in st.nodes):
+        return
     import networkx as nx
 
     g = nx.DiGraph()

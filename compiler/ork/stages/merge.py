@@ -24,8 +24,8 @@ from ..errors import (
 from ..kinds import CRDEntry, Katalog, Komposer, Motif, parse_document
 from ..kinds.crd import MotifImport, OperatorBox, RuntimeConfig
 from ..kinds.katalog import CARRIED_BLOCKS, KatalogSpec, Metadata
-from ..merging import blocks, expand, overrides
-from ..resolved import CrdProvenance, Origin, Resolved
+from ..merging import blocks, expand, memo, overrides
+from ..resolved import CrdProvenance, MotifUse, Origin, Resolved
 from ..sources import ImportEdge, SourceGraph
 from ..store import Store
 from ..validation import motifs as motif_checks
@@ -57,16 +57,18 @@ class _Ctx:
     docs: dict[tuple[str, int], Any]
     legacy: list[tuple[Loc, str]]
     errors: Collector
+    previous: Resolved | None = None
 
 
-def run(graph: SourceGraph, store: Store) -> Resolved:
-    """Return the resolved Katalog of a source graph.
+def run(graph: SourceGraph, store: Store, previous: Resolved | None = None) -> Resolved:
+    """Return the resolved Katalog of a source graph (``previous``, the last build's, lends
+    the Motif expansions of CRDs whose expansion key did not change).
 
     Raises:
         OrkError: every shape and merge problem found, at once.
     """
     docs, legacy = _parse_all(graph, store)
-    ctx = _Ctx(graph, docs, legacy, Collector())
+    ctx = _Ctx(graph, docs, legacy, Collector(), previous)
     for (node_id, doc), model in sorted(docs.items()):
         if isinstance(model, Motif):
             for err in motif_checks.check(model, Loc(node_id, doc)):
@@ -286,6 +288,7 @@ def _finish(ctx: _Ctx, crds: dict[str, _Crd], layered: dict[str, blocks.Layered]
     provenance = []
     origins: dict[str, tuple[Origin, ...]] = {}
     disabled = []
+    expansions: dict[str, str] = {}
     for name in sorted(crds):
         crd = crds[name]
         _stamp(ctx, crd, meta)
@@ -295,13 +298,7 @@ def _finish(ctx: _Ctx, crds: dict[str, _Crd], layered: dict[str, blocks.Layered]
             continue
         motifs: tuple[Any, ...] = ()
         if crd.entry.imports:
-            result = expand.expand_crd(crd.name, crd.entry, _motif_sources(ctx, crd),
-                                       crd.origins)
-            for err in result.errors:
-                ctx.errors.add(err)
-            crd.entry = result.entry
-            crd.origins.extend(result.origins)
-            motifs = result.uses
+            motifs = _expand(ctx, crd, expansions)
         out[name] = crd.entry
         provenance.append(_provenance(ctx, crd, motifs))
         origins[name] = tuple(Origin(path=p, loc=loc) for p, loc in crd.origins)
@@ -315,7 +312,31 @@ def _finish(ctx: _Ctx, crds: dict[str, _Crd], layered: dict[str, blocks.Layered]
     warnings = tuple(ctx.errors.warnings) + tuple(
         _legacy_warning(loc, where) for loc, where in ctx.legacy)
     return Resolved(katalog=katalog, provenance=tuple(provenance), origins=origins,
-                    disabled=tuple(disabled), standalone=standalone, warnings=warnings)
+                    disabled=tuple(disabled), standalone=standalone, warnings=warnings,
+                    expansions=expansions)
+
+
+def _expand(ctx: _Ctx, crd: _Crd, expansions: dict[str, str]) -> tuple[MotifUse, ...]:
+    """Expand a CRD's Motifs into it — or copy the previous build's identical expansion."""
+    sources = _motif_sources(ctx, crd)
+    key = memo.expansion_key(crd.name, crd.entry, sources, crd.origins,
+                             lambda node: ctx.graph.node(node).docs)
+    expansions[crd.name] = key
+    prev = ctx.previous
+    if prev is not None and prev.expansions.get(crd.name) == key:
+        entry, used = prev.katalog.spec.crds.get(crd.name), prev.provenance_of(crd.name)
+        if entry is not None and used is not None and crd.name in prev.origins:
+            crd.entry = entry
+            crd.origins = [(o.path, o.loc) for o in prev.origins[crd.name]]
+            return used.motifs
+    result = expand.expand_crd(crd.name, crd.entry, sources, crd.origins)
+    for err in result.errors:
+        ctx.errors.add(err)
+    if result.errors:
+        del expansions[crd.name]  # never reuse an expansion that had problems
+    crd.entry = result.entry
+    crd.origins.extend(result.origins)
+    return result.uses
 
 
 def _legacy_warning(loc: Loc, where: str) -> Diagnostic:

@@ -9,6 +9,7 @@ functions in actions that Motif expansion would evaluate at build time.
 from __future__ import annotations
 
 import difflib
+import functools
 
 from . import functions
 from .ast import Command, Control, Expr, Field, Ident, Node, Paren, Pipeline, Variable
@@ -22,6 +23,16 @@ def check(source: str, *, motif_inputs: frozenset[str] | None = None) -> list[Pr
     ``motif_inputs`` is the set of declared inputs when the string belongs to a Motif,
     or None elsewhere (where ``.inputs`` is an error).
     """
+    return list(_check(source, motif_inputs))
+
+
+@functools.lru_cache(maxsize=16384)
+def _check(source: str, motif_inputs: frozenset[str] | None) -> tuple[Problem, ...]:
+    """The problems of a string, cached: the same templates recur in every CRD."""
+    return tuple(_problems(source, motif_inputs))
+
+
+def _problems(source: str, motif_inputs: frozenset[str] | None) -> list[Problem]:
     try:
         nodes = parse(source)
     except ProblemError as err:

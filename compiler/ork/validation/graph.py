@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from graphlib import CycleError, TopologicalSorter
 
 from ..errors import GraphError, Loc, Note, OrkError, PathPart
 from ..resolved import Resolved
@@ -62,9 +63,19 @@ def _dependencies(resolved: Resolved, locate: Locate) -> list[OrkError]:
 
 
 def _cycles(resolved: Resolved, locate: Locate) -> list[OrkError]:
+    crds = resolved.katalog.spec.crds
+    # graphlib (standard library, cheap to import) says whether there is a cycle at all;
+    # networkx finds it and gives it in order, which only a failing build needs.
+    sorter = TopologicalSorter({n: [d for d in crds[n].dependency_names() if d != n]
+                                for n in crds})
+    try:
+        sorter.prepare()
+    except CycleError:
+        pass
+    else:
+        return []
     import networkx as nx
 
-    crds = resolved.katalog.spec.crds
     g = nx.DiGraph()
     g.add_nodes_from(sorted(crds))
     for name in sorted(crds):

@@ -1,0 +1,37 @@
+"""Which CRDs a build can copy from the previous build's resolved Katalog.
+
+A build after one Katalog changed should expand that Katalog's CRDs only. The resolved
+Katalog records, per CRD, an *expansion key*: everything Motif expansion reads — the CRD
+after overrides and stamps, its name, where its own values were written, and for each
+Motif import the source, the digest of its parsed documents, the version, where it was
+imported and which inputs a Komposer overrode — plus ork's and the merge stage's
+versions. When the previous build has the same key for a CRD, merge copies the expanded
+CRD, its Motif provenance and its origins from it instead of expanding again. Nothing is
+written for this beyond the keys in the artifact merge stores anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from .. import __version__
+from ..canonical import digest
+from ..diagjson import loc_to_json
+from ..errors import Loc, PathPart
+from ..kinds import CRDEntry
+from ..stageversions import STAGE_VERSIONS
+from .expand import MotifSource
+
+Path = tuple[PathPart, ...]
+
+
+def expansion_key(name: str, entry: CRDEntry, motifs: list[MotifSource],
+                  origins: Sequence[tuple[Path, Loc]], docs_of: Callable[[str], str]) -> str:
+    """Return the key of one CRD's Motif expansion (see the module docstring)."""
+    return digest({
+        "ork": __version__, "stage": STAGE_VERSIONS["merge"], "name": name,
+        "entry": entry.wire(), "own": [[list(p), loc_to_json(loc)] for p, loc in origins],
+        "motifs": [[m.index, m.ref, m.node, m.doc, docs_of(m.node), m.version,
+                    loc_to_json(m.import_loc),
+                    {k: loc_to_json(v) for k, v in sorted(m.overridden.items())}]
+                   for m in motifs]})
