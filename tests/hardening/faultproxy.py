@@ -108,6 +108,14 @@ class Reset(Drop):
     """Abort the connection with a TCP reset (SO_LINGER 0), without answering."""
 
 
+class Lost(Fault):
+    """Forward the request, then close the connection: the registry acted, the answer is lost."""
+
+    def answer(self, got: Answer | None) -> Answer | None:
+        """Return None: the client never hears back."""
+        return None
+
+
 @dataclass
 class Delay(Fault):
     """Wait before forwarding, then answer normally (slower than a short timeout)."""

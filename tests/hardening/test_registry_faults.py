@@ -13,6 +13,7 @@ bounds (ork did not hang).
 from __future__ import annotations
 
 import itertools
+import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ import pytest
 
 from ork.canonical import sha256
 from ork.registry import artifact
+from ork.registry.oci import OciRegistry
+from ork.registry.settings import RegistrySettings
 from tests.conftest import Ork, Result
 from tests.integration.conftest import LiveRegistry
 from tests.integration.helpers import STDLIB, project, push_raw, push_stdlib, untouched
@@ -31,7 +34,9 @@ from .faultproxy import (
     Delay,
     Drip,
     Drop,
+    Fault,
     FaultProxy,
+    Lost,
     Reset,
     Rewrite,
     Status,
@@ -296,3 +301,55 @@ def test_a_manifest_swapped_under_a_resolved_digest_is_a_digest_mismatch(
     assert untouched(root)
     assert newer not in objects(tmp_path / "ork-cache").values()
     assert unverified_objects(tmp_path / "ork-cache") == []
+
+
+# -- ork push ----------------------------------------------------------------------------------
+
+def _push(ork: Ork, proxy: FaultProxy, host: str, repo: str, tmp: Path) -> Result:
+    pattern = tmp / "pattern"
+    if not pattern.exists():
+        shutil.copytree(KATALOG, pattern)
+    (pattern / "README.md").write_text(f"# pushed to {repo}\n")  # a blob the registry lacks
+    return ork("push", f"oci://{host}/{repo}:v1.0.0", str(pattern), cwd=tmp,
+               env={"ORK_REGISTRY": host, "ORK_REGISTRY_TIMEOUT": "5"})
+
+
+def _whole_tag(stdlib: LiveRegistry, repo: str, tmp: Path) -> None:
+    """The tag names an artifact whose every blob is there and verifies."""
+    registry = OciRegistry(stdlib.host, RegistrySettings(cwd=tmp, root=tmp))
+    digest = registry.resolve(repo, "v1.0.0")
+    manifest = artifact.parse_manifest(registry.manifest(repo, digest)[0], digest, repo)
+    files = {layer.title: registry.blob(repo, layer.digest) for layer in manifest.layers}
+    assert files["README.md"] == f"# pushed to {repo}\n".encode()
+
+
+@pytest.mark.parametrize(("method", "path", "fault"), [
+    ("PUT", "/manifests/", Status(503)), ("PUT", "/blobs/uploads/", Status(502)),
+    ("PUT", "/blobs/uploads/", Drop()), ("HEAD", "/blobs/", Status(500)),
+    ("PUT", "/manifests/", Lost()), ("PUT", "/blobs/uploads/", Lost()),
+], ids=["manifest-503", "blob-502", "blob-dropped", "head-500", "manifest-answer-lost",
+        "blob-answer-lost"])
+def test_push_retries_idempotent_requests(ork: Ork, stdlib: LiveRegistry, tmp_path: Path,
+                                          method: str, path: str, fault: Fault) -> None:
+    repo = f"hardening/push/{method.lower()}-{type(fault).__name__.lower()}-{path[1:6]}"
+    proxy = FaultProxy(stdlib.host).script(method, path, fault)
+    with proxy.running() as host:
+        result = _push(ork, proxy, host, repo, tmp_path)
+    assert result.code == 0, result
+    assert [s.fault for s in proxy.requests(method, path)][:2] == [fault.name, "pass"]
+    _whole_tag(stdlib, repo, tmp_path)
+
+
+def test_push_does_not_retry_starting_an_upload(ork: Ork, stdlib: LiveRegistry,
+                                                tmp_path: Path) -> None:
+    repo = "hardening/push/post-503"
+    proxy = FaultProxy(stdlib.host).script("POST", "/blobs/uploads/", Status(503))
+    with proxy.running() as host:
+        result = _push(ork, proxy, host, repo, tmp_path)
+    assert result.code == 4, result
+    assert "error[registry-unavailable]" in result.stderr
+    assert f"registry {host}" in result.stderr
+    assert f"{repo}:v1.0.0" in result.stderr
+    assert "HTTP 503" in result.stderr
+    assert proxy.count("POST", "/blobs/uploads/") == 1  # POST is not idempotent
+    assert proxy.count("PUT", "/manifests/") == 0  # no manifest without its blobs

@@ -127,26 +127,44 @@ class OciRegistry:
         client = self.client
         with self.boundary(f"{repository}:{tag}"):
             for digest, data in sorted(blobs.items()):
-                head = client.do_request(self.url(repository, "blobs", digest), "HEAD")
-                if head.status_code == 200:
-                    continue
-                start = client.check(client.do_request(
-                    self.url(repository, "blobs", "uploads/"), "POST",
-                    headers={"Content-Length": "0"}))
-                location = client._get_location(start, client.get_container(
-                    f"{self.host}/{repository}"))
-                if not location:
-                    raise SourceError("invalid-artifact", f"{self.host} gave no upload "
-                                      f"location for {repository}")
-                from oras.utils import append_url_params
-
-                client.check(client.do_request(
-                    append_url_params(location, {"digest": digest}), "PUT", data=data,
-                    headers={"Content-Type": "application/octet-stream"}))
+                if not self._has_blob(repository, digest):
+                    self._upload(repository, digest, data)
             client.check(client.do_request(
                 self.url(repository, "manifests", tag), "PUT", data=manifest,
                 headers={"Content-Type": MANIFEST_TYPE}))
         return sha256(manifest)
+
+    def _has_blob(self, repository: str, digest: str) -> bool:
+        head = self.client.do_request(self.url(repository, "blobs", digest), "HEAD")
+        return head.status_code == 200
+
+    def _upload(self, repository: str, digest: str, data: bytes) -> None:
+        """Upload one blob: open an upload session (POST), then put the bytes in it (PUT).
+
+        When the answer to the PUT is lost, its retry finds the session closed (404): if
+        the first PUT did land, the blob is there and that is success; if not, the upload
+        starts over once in a new session.
+        """
+        from oras.utils import append_url_params
+
+        client = self.client
+        for attempt in (1, 2):
+            start = client.check(client.do_request(
+                self.url(repository, "blobs", "uploads/"), "POST",
+                headers={"Content-Length": "0"}))
+            location = client._get_location(start, client.get_container(
+                f"{self.host}/{repository}"))
+            if not location:
+                raise SourceError("invalid-artifact", f"{self.host} gave no upload "
+                                  f"location for {repository}")
+            put = client.do_request(append_url_params(location, {"digest": digest}), "PUT",
+                                    data=data,
+                                    headers={"Content-Type": "application/octet-stream"})
+            if put.status_code != 404 or attempt == 2:
+                client.check(put)
+                return
+            if self._has_blob(repository, digest):
+                return
 
     def tags(self, repository: str) -> list[str]:
         """Return the tags of a repository, sorted.
