@@ -238,7 +238,14 @@ Floors and other figures:
 {notes}
 
 Reproduce with `just bench`; the numbers above are from the last run committed.
+
+{_log()}
 """
+
+
+def _log() -> str:
+    """The optimisation log (kept by hand in bench/optimisations.md)."""
+    return (Path(__file__).parent / "optimisations.md").read_text().rstrip()
 
 
 def main() -> None:
