@@ -112,11 +112,12 @@ def test_kill_9_never_tears_outputs_or_the_cache(tmp_path: Path, command: tuple[
     cache = tmp_path / "cache"
     s = Scenario(command, cache, environment(cache), target, window)
     roots = [write_big(tmp_path / f"p{lane}", CRDS, "first") for lane in range(LANES)]
-    span = timed(s.line(), cwd=roots[0], env=s.env)
+    timed(s.line(), cwd=roots[0], env=s.env)  # the first run pays for a cold start
+    span = timed(s.line(), cwd=write_big(roots[1], CRDS, "second"), env=s.env)
     with ThreadPoolExecutor(LANES) as pool:
         lanes = [pool.submit(_lane, s, root, lane, span) for lane, root in enumerate(roots)]
         phases = sum((f.result() for f in lanes), Counter[str]())
     assert unverified_objects(cache) == []
     print(f"{' '.join(command)}: span {span:.2f} s, kills {dict(phases)}")
     assert phases["during"] + phases["between"] >= 3, phases  # the kills reached the writes
-    assert phases["before"] >= 10, phases
+    assert phases["before"] >= 5, phases  # and before them
