@@ -338,6 +338,7 @@ def test_push_retries_idempotent_requests(ork: Ork, stdlib: LiveRegistry, tmp_pa
     assert result.code == 0, result
     assert [s.fault for s in proxy.requests(method, path)][:2] == [fault.name, "pass"]
     _whole_tag(stdlib, repo, tmp_path)
+    assert unverified_objects(tmp_path / "ork-cache") == []
 
 
 def test_push_does_not_retry_starting_an_upload(ork: Ork, stdlib: LiveRegistry,
@@ -353,3 +354,4 @@ def test_push_does_not_retry_starting_an_upload(ork: Ork, stdlib: LiveRegistry,
     assert "HTTP 503" in result.stderr
     assert proxy.count("POST", "/blobs/uploads/") == 1  # POST is not idempotent
     assert proxy.count("PUT", "/manifests/") == 0  # no manifest without its blobs
+    assert unverified_objects(tmp_path / "ork-cache") == []
