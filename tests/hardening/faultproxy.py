@@ -20,6 +20,7 @@ URLs point back at the proxy.
 from __future__ import annotations
 
 import base64
+import gzip
 import http.client
 import http.server
 import json
@@ -180,6 +181,18 @@ class Rewrite(Fault):
         """Return the upstream answer with its body changed."""
         assert got is not None
         return Answer(got.status, got.headers, self.change(got.body))
+
+
+class Gzip(Fault):
+    """Forward, then send the body gzip-compressed with ``Content-Encoding: gzip`` (what a
+    proxy or CDN may do for a client that accepts it)."""
+
+    def answer(self, got: Answer | None) -> Answer | None:
+        """Return the upstream answer, compressed."""
+        assert got is not None
+        headers = [(k, v) for k, v in got.headers if k.lower() != "content-encoding"]
+        return Answer(got.status, [*headers, ("Content-Encoding", "gzip")],
+                      gzip.compress(got.body, mtime=0), got.length)
 
 
 @dataclass

@@ -36,6 +36,7 @@ from .faultproxy import (
     Drop,
     Fault,
     FaultProxy,
+    Gzip,
     Lost,
     Reset,
     Rewrite,
@@ -203,6 +204,13 @@ def test_a_body_dripping_slower_than_the_timeout_is_exit_4(ork: Ork, setup: Setu
 
 
 # -- wrong or short content ------------------------------------------------------------------
+
+def test_a_compressed_answer_is_decoded(ork: Ork, setup: Setup) -> None:
+    setup.proxy.script("GET", "/blobs/", Gzip(), forever=True)
+    setup.proxy.script("GET", MANIFEST_PATH, Gzip(), forever=True)
+    _succeeds(_generate(ork, setup), setup)
+    assert {s.fault for s in setup.proxy.requests("GET", "/blobs/")} == {"gzip"}
+
 
 def test_a_truncated_blob_is_retried(ork: Ork, setup: Setup) -> None:
     setup.proxy.script("GET", BLOB_PATH, Truncate(100))

@@ -172,7 +172,7 @@ def read_body(response: requests.Response, deadline: float, timeout: float) -> N
     read = getattr(raw, "read1", raw.read)
     chunks: list[bytes] = []
     try:
-        while chunk := read(CHUNK):
+        while chunk := read(CHUNK, decode_content=True):  # gzip from a proxy, as requests does
             chunks.append(chunk)
             if time.monotonic() > deadline:
                 response.close()
