@@ -195,6 +195,24 @@ class Gzip(Fault):
                       gzip.compress(got.body, mtime=0), got.length)
 
 
+class Chunked(Fault):
+    """Forward, then send the body with ``Transfer-Encoding: chunked`` in small chunks."""
+
+    def send(self, handler: Handler, answer: Answer, head_only: bool) -> None:
+        """Write the head without a length, then the body chunk by chunk."""
+        handler.send_response(answer.status)
+        for key, value in answer.headers:
+            handler.send_header(key, value)
+        handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+        if head_only:
+            return
+        for i in range(0, len(answer.body), 100):
+            piece = answer.body[i:i + 100]
+            handler.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+        handler.wfile.write(b"0\r\n\r\n")
+
+
 @dataclass
 class Then(Fault):
     """Forward, call ``action()`` once the registry has answered, then send that answer.

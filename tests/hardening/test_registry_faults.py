@@ -31,6 +31,7 @@ from tests.integration.helpers import STDLIB, project, push_raw, push_stdlib, un
 
 from .checks import objects, unverified_objects
 from .faultproxy import (
+    Chunked,
     Delay,
     Drip,
     Drop,
@@ -205,11 +206,13 @@ def test_a_body_dripping_slower_than_the_timeout_is_exit_4(ork: Ork, setup: Setu
 
 # -- wrong or short content ------------------------------------------------------------------
 
-def test_a_compressed_answer_is_decoded(ork: Ork, setup: Setup) -> None:
-    setup.proxy.script("GET", "/blobs/", Gzip(), forever=True)
-    setup.proxy.script("GET", MANIFEST_PATH, Gzip(), forever=True)
+@pytest.mark.parametrize("fault", [Gzip, Chunked], ids=["gzip", "chunked"])
+def test_a_compressed_or_chunked_answer_is_read(ork: Ork, setup: Setup,
+                                                fault: type[Fault]) -> None:
+    setup.proxy.script("GET", "/blobs/", fault(), forever=True)
+    setup.proxy.script("GET", MANIFEST_PATH, fault(), forever=True)
     _succeeds(_generate(ork, setup), setup)
-    assert {s.fault for s in setup.proxy.requests("GET", "/blobs/")} == {"gzip"}
+    assert {s.fault for s in setup.proxy.requests("GET", "/blobs/")} == {fault.__name__.lower()}
 
 
 def test_a_truncated_blob_is_retried(ork: Ork, setup: Setup) -> None:
