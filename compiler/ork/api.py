@@ -231,10 +231,13 @@ def generate_bundle(project: Project, options: BuildOptions, ctx: pipeline.Conte
                           list(b.warnings), dict(b.files),
                           (b.bundle_digest or "", b.lock_digest or ""))
     _require_bundleable(b)
-    if output is not None:
-        result.wrote_bundle = fsio.write_if_changed(output, result.bundle)
+    # The lock first: two renames cannot be one, and if the process dies between them, a
+    # new lock beside the old bundle is repaired by the next build (even --locked), while
+    # an old lock beside a new bundle would make --locked fail as "stale".
     if write_lock and options.lock_mode != "locked":
         result.wrote_lock = fsio.write_if_changed(options.lock_file(project), result.lock)
+    if output is not None:
+        result.wrote_bundle = fsio.write_if_changed(output, result.bundle)
     return result
 
 

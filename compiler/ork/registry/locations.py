@@ -80,6 +80,13 @@ def parse_base(value: str | None, *, variable: str, cwd: Path) -> Base:
                              hint="write oci-layout://DIR or oci-layout://DIR:PREFIX")
         return Base("layout", where, prefix.strip("/") or None, _absolute(cwd, where))
     host, _, prefix = text.removeprefix("oci://").rstrip("/").partition("/")
+    if "@" in host:
+        # user:password@host: never echo it (it may hold a password), and say where
+        # credentials belong instead.
+        raise UsageError("usage", f"{variable} holds credentials (user@host); they are not "
+                         "read from there", hint="put them in Docker's config.json or in "
+                         "ORK_REGISTRY_USERNAME / ORK_REGISTRY_PASSWORD, and set "
+                         f"{variable} to HOST[:PORT][/PREFIX]")
     if not host or "@" in text or " " in text or "://" in host:
         raise UsageError("usage", f"{variable}={value!r} is not a registry",
                          hint="write HOST[:PORT][/PREFIX], oci-layout://DIR[:PREFIX] or "
