@@ -33,9 +33,16 @@ ORK = str(Path(PYTHON).parent / "ork")
 PARSE_ONLY = ("import sys, pathlib, yaml\n"
               "for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.yaml')):\n"
               "    list(yaml.load_all(p.read_bytes(), Loader=yaml.CSafeLoader))\n")
-PEAK = ("import resource, subprocess, sys\n"
-        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
+# ork runs in this fresh process and reports VmHWM: the peak of the address space exec
+# made. (getrusage's ru_maxrss survives execve on Linux, so it would include the peak of
+# whatever process forked this one.)
+PEAK = ("import io, contextlib, sys\n"
+        "from ork.entry import main\n"
+        "sys.argv = ['ork', *sys.argv[1:]]\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main() == 0\n"
+        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')]\n"
+        "print(hwm[0].split()[1])\n")
 
 
 @dataclass
@@ -66,8 +73,8 @@ def median_seconds(cmd: list[str], cwd: Path, env: dict[str, str], runs: int,
 
 
 def peak_mib(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
-    """Return the peak RSS of one run of ``cmd`` (a fresh wrapper process measures it)."""
-    out = subprocess.run([PYTHON, "-c", PEAK, *cmd], cwd=cwd, env=env, check=True,
+    """Return the peak RSS of one run of ``ork ARGS`` (``cmd[0]`` is ork), measured inside it."""
+    out = subprocess.run([PYTHON, "-c", PEAK, *cmd[1:]], cwd=cwd, env=env, check=True,
                          capture_output=True, text=True)
     return int(out.stdout.strip()) / 1024
 

@@ -65,6 +65,10 @@ class KillAt(Fault):
     def __init__(self, victim: Victim, *, after: bool) -> None:
         self.victim = victim
         self.after = after
+        # Killed before the registry sees it: the request must never reach the registry.
+        # (Forwarding it anyway raced the next repetition: a manifest PUT from a killed
+        # push landed after the test had read the tag it expected.)
+        self.upstream = after
 
     def before(self) -> None:
         """Kill before the registry sees the request."""
