@@ -88,8 +88,14 @@ class Bench:
         self.runs = 3 if quick else 7
         self.figures: list[Figure] = []
         self.notes: dict[str, float] = {}
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("ORK_")}
+        # As installed: a wheel install compiles bytecode, so ork must not be measured
+        # compiling its own sources on every run (as it would in an environment with
+        # PYTHONDONTWRITEBYTECODE, or before the first run of an editable install).
+        self.env = {k: v for k, v in os.environ.items()
+                    if not k.startswith("ORK_") and k != "PYTHONDONTWRITEBYTECODE"}
         self.env["NO_COLOR"] = "1"
+        subprocess.run([PYTHON, "-m", "compileall", "-q", str(REPO / "compiler" / "ork")],
+                       env=self.env, check=True, stdout=subprocess.DEVNULL)
 
     def platform(self, size: str) -> Path:
         where = self.root / size
