@@ -363,7 +363,8 @@ def _run_render(build: Build, req: Request) -> tuple[bytes, list[Diagnostic]]:
     from .stages import render
 
     out = render.run(build.resolved, build.graph,
-                     render.Options(req.namespace, req.workload_namespace), build.locator())
+                     render.Options(req.namespace, req.workload_namespace), build.locator(),
+                     store=build.ctx.store)
     bundle = build.ctx.store.put(out.bundle)
     lock = build.ctx.store.put(out.lock)
     return dumps({"bundle": bundle, "lock": lock}), []

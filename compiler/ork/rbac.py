@@ -3,6 +3,7 @@ yields the same bytes (Orkestra's own output is not stable here; ours must be)."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from .kinds import Katalog
@@ -36,27 +37,40 @@ def plural(kind: str) -> str:
     return word + "s"
 
 
+Grant = tuple[str, str, tuple[str, ...]]  # API group, resource, verbs
+
+
 def rules(katalog: Katalog) -> list[dict[str, Any]]:
     """Return the ClusterRole rules for a resolved Katalog, merged per group and sorted."""
-    grants: dict[tuple[str, str], set[str]] = {}
+    return merged(g for crd in katalog.spec.crds.values() for g in grants(crd))
 
-    def grant(group: str, resource: str, verbs: tuple[str, ...]) -> None:
-        grants.setdefault((group, resource), set()).update(verbs)
 
-    grant("coordination.k8s.io", "leases", ("create", "get", "update"))
-    grant("", "events", ("create", "patch"))
-    for crd in katalog.spec.crds.values():
-        group = crd.api_types.group or ""
-        grant(group, crd.api_types.resource(), ALL_VERBS)
-        grant(group, crd.api_types.resource() + "/status", STATUS_VERBS)
-        for resources in _phases(crd):
-            for wire, items in resources.groups():
-                for item in items:
-                    target = _child(wire, item)
-                    if target is not None:
-                        grant(*target, ALL_VERBS)
+def grants(crd: Any) -> list[Grant]:
+    """Return what one CRD's operator needs: its own resource and status, and every kind
+    of child its reconcile phases create (render keeps them per CRD to reuse them)."""
+    group = crd.api_types.group or ""
+    out: list[Grant] = [(group, crd.api_types.resource(), ALL_VERBS),
+                        (group, crd.api_types.resource() + "/status", STATUS_VERBS)]
+    for resources in _phases(crd):
+        for wire, items in resources.groups():
+            for item in items:
+                target = _child(wire, item)
+                if target is not None:
+                    out.append((*target, ALL_VERBS))
+    return out
+
+
+def merged(grants: Iterable[Grant]) -> list[dict[str, Any]]:
+    """Return the rules for some grants plus the runtime's own (leases, events): verbs
+    merged per resource, resources grouped by (API group, verbs), all sorted."""
+    verbs_of: dict[tuple[str, str], set[str]] = {
+        ("coordination.k8s.io", "leases"): {"create", "get", "update"},
+        ("", "events"): {"create", "patch"},
+    }
+    for group, resource, granted in grants:
+        verbs_of.setdefault((group, resource), set()).update(granted)
     by_verbs: dict[tuple[str, tuple[str, ...]], list[str]] = {}
-    for (group, resource), verbs in grants.items():
+    for (group, resource), verbs in verbs_of.items():
         by_verbs.setdefault((group, tuple(sorted(verbs))), []).append(resource)
     return [
         {"apiGroups": [group], "resources": sorted(res), "verbs": list(verbs)}

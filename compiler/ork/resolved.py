@@ -71,7 +71,9 @@ class Resolved(Frozen):
     disabled: tuple[str, ...] = ()
     standalone: tuple[Loc, ...] = ()  # Motif documents given as entries (validated alone)
     warnings: tuple[Diagnostic, ...] = ()
-    expansions: dict[str, str] = Field(default_factory=dict)  # CRD -> key (merging.memo)
+    # CRD -> the key of its resolved form (ork.merging.memo): equal keys, equal entry,
+    # origins and Motif uses. Merge and render reuse earlier work by it.
+    expansions: dict[str, str] = Field(default_factory=dict)
 
     def origin(self, crd: str, path: Path) -> Loc | None:
         """Return where a value of a CRD was written: the nearest recorded ancestor's source

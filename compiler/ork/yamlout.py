@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from typing import Any
 
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
@@ -32,6 +33,8 @@ _NOT_STRING = re.compile(
 )
 _UNPRINTABLE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+# A line of only spaces and tabs cannot stand in a literal block: the blanks are indentation.
+_BLANK_WITH_SPACES = re.compile(r"^[ \t]+$", re.MULTILINE)
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
 
 
@@ -40,6 +43,22 @@ def dump(value: Any) -> str:
     lines: list[str] = []
     _node(value, 0, lines)
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Emitted:
+    """The entries of a mapping, already emitted by :func:`entries`. As the value of a key
+    they are indented into place, never emitted again (render reuses them per CRD)."""
+
+    text: str
+
+
+def entries(mapping: dict[str, Any]) -> str:
+    """Return a mapping's entries at indent 0, without a final newline, for :class:`Emitted`
+    (``Emitted("\\n".join(parts))`` joins the entries of several mappings, in order)."""
+    lines: list[str] = []
+    _node(mapping, 0, lines)
+    return "\n".join(lines) if mapping else ""
 
 
 def dump_all(documents: list[Any]) -> str:
@@ -60,7 +79,14 @@ def _node(value: Any, indent: int, out: list[str]) -> None:
 
 
 def _entry(head: str, value: Any, indent: int, out: list[str]) -> None:
-    if isinstance(value, dict | list) and value:
+    if isinstance(value, Emitted):
+        if not value.text:
+            out.append(head + " {}")
+            return
+        out.append(head)
+        pad = " " * (indent + 2)
+        out.extend(pad + line if line else line for line in value.text.split("\n"))
+    elif isinstance(value, dict | list) and value:
         out.append(head)
         _node(value, indent + 2, out)
     elif isinstance(value, str) and _is_block(value):
@@ -158,7 +184,7 @@ def _is_block(text: str) -> bool:
     body = text.rstrip("\n")
     if not body:
         return False  # only newlines: a quoted string is clearer
-    return all(line == line.rstrip(" \t") or line.strip() for line in body.split("\n"))
+    return _BLANK_WITH_SPACES.search(body) is None
 
 
 def _block_header(text: str) -> str:

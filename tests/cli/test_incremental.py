@@ -1,6 +1,7 @@
 """Only affected work reruns (issue 9): after one Katalog changes, only its CRDs' Motifs are
-expanded again and only its file is parsed again; a Motif change re-expands every CRD
-that imports it. (That the result equals a cold build is tests/cli/test_cache_correctness.)"""
+expanded again, only its file is parsed again and only its CRDs' bundle parts are emitted
+again; a Motif change re-expands every CRD that imports it. (That the result equals a cold
+build is tests/cli/test_cache_correctness.)"""
 
 from __future__ import annotations
 
@@ -11,13 +12,15 @@ from bench import generate
 
 from ork import yamlsrc
 from ork.merging import expand
+from ork.rendering import parts
+from ork.store import Store
 from tests.conftest import Ork
 
 
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
-    seen: dict[str, list[str]] = {"expanded": [], "parsed": []}
-    real_expand, real_load = expand.expand_crd, yamlsrc.load
+    seen: dict[str, list[str]] = {"expanded": [], "parsed": [], "rendered": []}
+    real_expand, real_load, real_set = expand.expand_crd, yamlsrc.load, Store.set_key
 
     def counting_expand(name: str, *args: object, **kw: object) -> expand.Expanded:
         seen["expanded"].append(name)
@@ -27,7 +30,13 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
         seen["parsed"].append(path)
         return real_load(data, path, **kw)  # type: ignore[arg-type]
 
+    def recording_set(store: Store, namespace: str, key: str, value: str) -> None:
+        if namespace == parts.NAMESPACE:
+            seen["rendered"].append(key)
+        real_set(store, namespace, key, value)
+
     monkeypatch.setattr(expand, "expand_crd", counting_expand)
+    monkeypatch.setattr(Store, "set_key", recording_set)
     monkeypatch.setattr(yamlsrc, "load", counting_load)
     return seen
 
@@ -37,13 +46,34 @@ def test_one_changed_katalog_reexpands_only_its_crds(ork: Ork, tmp_path: Path,
     generate.write("S", tmp_path)
     assert ork("generate", "bundle", cwd=tmp_path).code == 0
     assert len(calls["expanded"]) == generate.crd_count("S")
-    calls["expanded"].clear()
-    calls["parsed"].clear()
+    assert len(calls["rendered"]) == generate.crd_count("S")
+    for seen in calls.values():
+        seen.clear()
     katalog = tmp_path / "katalogs" / "katalog-1.yaml"
     katalog.write_text(katalog.read_text().replace("Synthetic CRD app-1-2", "Edited"))
     assert ork("generate", "bundle", cwd=tmp_path).code == 0
     assert calls["expanded"] == ["app-1-2"]
     assert [p for p in calls["parsed"] if p != "ork.lock"] == ["katalogs/katalog-1.yaml"]
+    # provenance.yaml gives each CRD its file's digest: every CRD of the file is emitted
+    assert len(calls["rendered"]) == _crds_in(katalog) > 1
+
+
+def test_a_comment_renders_its_katalogs_crds_again_and_expands_nothing(
+        ork: Ork, tmp_path: Path, calls: dict[str, list[str]]) -> None:
+    # provenance.yaml gives each CRD's line: a line added above moves all of them.
+    generate.write("S", tmp_path)
+    assert ork("generate", "bundle", cwd=tmp_path).code == 0
+    for seen in calls.values():
+        seen.clear()
+    katalog = tmp_path / "katalogs" / "katalog-0.yaml"
+    katalog.write_text("# reviewed\n" + katalog.read_text())
+    assert ork("generate", "bundle", cwd=tmp_path).code == 0
+    assert calls["expanded"] == []
+    assert len(calls["rendered"]) == _crds_in(katalog) > 1
+
+
+def _crds_in(katalog: Path) -> int:
+    return sum(1 for line in katalog.read_text().splitlines() if line.startswith("    app-"))
 
 
 def test_a_changed_motif_reexpands_every_crd_that_imports_it(ork: Ork, tmp_path: Path,

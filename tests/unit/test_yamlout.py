@@ -8,7 +8,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ork.yamlout import dump, dump_all
+from ork.yamlout import Emitted, dump, dump_all, entries
 
 
 def test_block_style_with_indented_sequences() -> None:
@@ -57,3 +57,23 @@ _values = st.recursive(
 @given(_values)
 def test_round_trip_through_pyyaml(value: Any) -> None:
     assert yaml.safe_load(dump(value)) == value
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=12), _values, max_size=5),
+       st.integers(min_value=0, max_value=3))
+def test_emitted_entries_splice_to_the_bytes_of_the_whole_mapping(mapping: dict[str, Any],
+                                                                    depth: int) -> None:
+    # Render emits each CRD's entry once and splices it under `spec.crds` (at any depth).
+    def nest(inner: Any) -> Any:
+        for i in range(depth):
+            inner = {f"level-{i}": inner, "after": [1, {"x": "y"}]}
+        return {"spec": inner}
+
+    parts = Emitted("\n".join(entries({k: v}) for k, v in mapping.items()))
+    assert dump(nest(parts)) == dump(nest(mapping))
+
+
+def test_an_empty_splice_is_an_empty_mapping() -> None:
+    assert dump({"crds": Emitted("")}) == dump({"crds": {}}) == "crds: {}\n"
+    assert entries({}) == ""

@@ -20,8 +20,6 @@ from ..errors import Collector, Diagnostic, GraphError, InputError, Note, OrkErr
 from ..sources import ImportEdge, Role, SourceFile, SourceGraph, SourceNode
 from ..store import Store
 
-STAGE_VERSION = 1
-
 
 @dataclass(frozen=True)
 class RemoteArtifact:

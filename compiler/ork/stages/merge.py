@@ -30,8 +30,6 @@ from ..sources import ImportEdge, SourceGraph
 from ..store import Store
 from ..validation import motifs as motif_checks
 
-STAGE_VERSION = 1
-
 Path = tuple[str | int, ...]
 
 
@@ -296,9 +294,7 @@ def _finish(ctx: _Ctx, crds: dict[str, _Crd], layered: dict[str, blocks.Layered]
             disabled.append(name)
             provenance.append(_provenance(ctx, crd, (), enabled=False))
             continue
-        motifs: tuple[Any, ...] = ()
-        if crd.entry.imports:
-            motifs = _expand(ctx, crd, expansions)
+        motifs = _expand(ctx, crd, expansions)
         out[name] = crd.entry
         provenance.append(_provenance(ctx, crd, motifs))
         origins[name] = tuple(Origin(path=p, loc=loc) for p, loc in crd.origins)
@@ -317,11 +313,14 @@ def _finish(ctx: _Ctx, crds: dict[str, _Crd], layered: dict[str, blocks.Layered]
 
 
 def _expand(ctx: _Ctx, crd: _Crd, expansions: dict[str, str]) -> tuple[MotifUse, ...]:
-    """Expand a CRD's Motifs into it — or copy the previous build's identical expansion."""
+    """Expand a CRD's Motifs into it — or copy the previous build's identical expansion.
+    Every CRD gets its key, imports or not: render reuses its part by it."""
     sources = _motif_sources(ctx, crd)
     key = memo.expansion_key(crd.name, crd.entry, sources, crd.origins,
                              lambda node: ctx.graph.node(node).docs)
     expansions[crd.name] = key
+    if not sources:
+        return ()
     prev = ctx.previous
     if prev is not None and prev.expansions.get(crd.name) == key:
         entry, used = prev.katalog.spec.crds.get(crd.name), prev.provenance_of(crd.name)

@@ -12,10 +12,11 @@ from typing import Any
 
 from .. import canonical, lockfile, rbac, yamlout
 from ..locate import Locator
+from ..rendering import parts
 from ..resolved import CrdProvenance, Resolved
 from ..sources import SourceGraph, SourceNode
+from ..store import Store
 
-STAGE_VERSION = 2
 LABELS = {"app.kubernetes.io/managed-by": "ork", "app.kubernetes.io/part-of": "orkestra"}
 KATALOG_DIGEST = "orkestra.orkspace.io/katalog-digest"
 LOCK_DIGEST = "orkestra.orkspace.io/lock-digest"
@@ -39,11 +40,23 @@ class Rendered:
 
 
 def run(resolved: Resolved, graph: SourceGraph, options: Options,
-        locator: Locator, lock: lockfile.Lock | None = None) -> Rendered:
-    """Return the bundle and lock bytes for a resolved, validated Katalog."""
+        locator: Locator, lock: lockfile.Lock | None = None,
+        store: Store | None = None) -> Rendered:
+    """Return the bundle and lock bytes for a resolved, validated Katalog (with a store,
+    each CRD's part is reused when stored and stored when made: ork.rendering.parts)."""
     lock = lock or lockfile.from_graph(graph)
-    katalog_yaml = katalog_text(resolved)
-    provenance_yaml = yamlout.dump(provenance(resolved, graph, locator))
+    crds = resolved.katalog.spec.crds
+    per_crd = _parts(resolved, graph, locator, store)
+    katalog = resolved.katalog.model_dump(mode="json", by_alias=True, exclude_unset=True,
+                                          exclude={"spec": {"crds"}})
+    katalog["spec"]["crds"] = parts.emitted([per_crd[n].katalog for n in crds])
+    katalog_yaml = yamlout.dump(katalog)
+    prov: dict[str, Any] = {"crds": parts.emitted([per_crd[n].provenance
+                                                   for n in sorted(per_crd)])}
+    if resolved.disabled:
+        # So that `ork plan` can tell a CRD enabled again from a new one.
+        prov["disabled"] = sorted(resolved.disabled)
+    provenance_yaml = yamlout.dump(prov)
     ns = options.namespace
     docs: list[Any] = [_namespace(ns)]
     if options.workload_namespace:
@@ -54,7 +67,7 @@ def run(resolved: Resolved, graph: SourceGraph, options: Options,
          "metadata": {"name": "orkestra", "namespace": ns, "labels": dict(LABELS)}},
         {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
          "metadata": {"name": role, "labels": dict(LABELS)},
-         "rules": rbac.rules(resolved.katalog)},
+         "rules": rbac.merged(g for n in sorted(per_crd) for g in per_crd[n].grants)},
         {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
          "metadata": {"name": role, "labels": dict(LABELS)},
          "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole",
@@ -70,6 +83,32 @@ def run(resolved: Resolved, graph: SourceGraph, options: Options,
     return Rendered(yamlout.dump_all(docs).encode("utf-8"), lockfile.dumps(lock))
 
 
+def _parts(resolved: Resolved, graph: SourceGraph, locator: Locator,
+           store: Store | None) -> dict[str, parts.Part]:
+    """Return every CRD's part: an enabled CRD has both entries, and a CRD found in only one
+    of the Katalog and the provenance has an empty entry in the other."""
+    crds = resolved.katalog.spec.crds
+    prov = {p.crd: p for p in resolved.provenance if p.enabled}
+    nodes = {n.id: n for n in graph.nodes}
+    names = sorted(set(crds) | set(prov))
+
+    def make(name: str) -> parts.Part:
+        entry, p = crds.get(name), prov.get(name)
+        return parts.Part(
+            yamlout.entries({name: entry.wire()}) if entry is not None else "",
+            yamlout.entries({name: _crd(p, nodes, locator)}) if p is not None else "",
+            tuple(rbac.grants(entry)) if entry is not None else ())
+
+    keys: dict[str, str | None] = {}
+    for name in names:
+        resolved_key, p = resolved.expansions.get(name), prov.get(name)
+        usable = store is not None and resolved_key and p is not None and name in crds
+        keys[name] = parts.part_key(resolved_key, p, nodes) if usable else None  # type: ignore[arg-type]
+    if store is None:
+        return {name: make(name) for name in names}
+    return dict(zip(names, parts.parts(names, keys, store, make), strict=True))
+
+
 def katalog_text(resolved: Resolved) -> str:
     """Return ``katalog.yaml``: the resolved Katalog as ``ork template`` prints it."""
     return yamlout.dump(resolved.katalog.wire())
@@ -78,21 +117,6 @@ def katalog_text(resolved: Resolved) -> str:
 def _namespace(name: str) -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": "Namespace",
             "metadata": {"name": name, "labels": dict(LABELS)}}
-
-
-def provenance(resolved: Resolved, graph: SourceGraph, locator: Locator) -> dict[str, Any]:
-    """Return ``provenance.yaml``: per CRD, its source and every Motif expanded into it;
-    then the names of the CRDs the Komposer disabled, when there are any."""
-    nodes = {n.id: n for n in graph.nodes}
-    crds = {}
-    for p in sorted(resolved.provenance, key=lambda p: p.crd):
-        if p.enabled:
-            crds[p.crd] = _crd(p, nodes, locator)
-    out: dict[str, Any] = {"crds": crds}
-    if resolved.disabled:
-        # So that `ork plan` can tell a CRD enabled again from a new one.
-        out["disabled"] = sorted(resolved.disabled)
-    return out
 
 
 def _crd(p: CrdProvenance, nodes: dict[str, SourceNode], locator: Locator) -> dict[str, Any]:

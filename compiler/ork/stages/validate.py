@@ -13,8 +13,6 @@ from ..resolved import Resolved
 from ..sources import Frozen
 from ..validation import graph, strings, values
 
-STAGE_VERSION = 1
-
 
 class Report(Frozen):
     """All diagnostics of a resolved Katalog: errors first matter, warnings are kept."""
