@@ -203,7 +203,7 @@ def _run(req: Request, ctx: Context, until: str) -> Build:
     render_key = _key("render", inputs, render_opts)
     out = _cached(ctx, build, "render", render_key, last,
                   {"resolved": build.resolved_digest, "graph": build.graph_digest}, record,
-                  lambda: _run_render(build, req))
+                  lambda: _run_render(build, req, last))
     rendered = json.loads(build.bytes_of(out))
     build.bundle_digest, build.lock_digest = rendered["bundle"], rendered["lock"]
     return _done(ctx, req, record, build)
@@ -326,8 +326,7 @@ def _run_merge(build: Build, last: dict[str, Any] | None) -> tuple[bytes, list[D
 def _previous(store: Store, last: dict[str, Any] | None) -> Resolved | None:
     """Return the resolved Katalog of the last build of the same entries, if still stored:
     merge copies the CRD expansions that did not change from it (ork.merging.memo)."""
-    key = ((last or {}).get("merge") or {}).get("key")
-    raw = store.get_key("keys", key) if isinstance(key, str) else None
+    raw = _last_output(store, last, "merge")
     if raw is None:
         return None
     from pydantic import ValidationError
@@ -335,10 +334,17 @@ def _previous(store: Store, last: dict[str, Any] | None) -> Resolved | None:
     from .resolved import Resolved
 
     try:
-        data = store.get_json(json.loads(raw)["output"])
-        return Resolved.model_validate(data) if data is not None else None
-    except (ValueError, KeyError, TypeError, ValidationError):
+        return Resolved.model_validate_json(raw)
+    except (ValueError, ValidationError):
         return None  # an unreadable previous result only costs the reuse
+
+
+def _last_output(store: Store, last: dict[str, Any] | None, stage: str) -> bytes | None:
+    """Return what a stage stored in the last build of the same entries, if still stored."""
+    key = ((last or {}).get(stage) or {}).get("key")
+    raw = store.get_key("keys", key) if isinstance(key, str) else None
+    entry = _record(raw)
+    return store.get(entry["output"]) if entry is not None else None
 
 
 def _run_validate(build: Build, req: Request) -> tuple[bytes, list[Diagnostic]]:
@@ -358,16 +364,30 @@ def _raise_report(build: Build) -> None:
         raise _located(build, InputError.of(errors))
 
 
-def _run_render(build: Build, req: Request) -> tuple[bytes, list[Diagnostic]]:
+def _run_render(build: Build, req: Request,
+                last: dict[str, Any] | None) -> tuple[bytes, list[Diagnostic]]:
     from .canonical import dumps
+    from .rendering.parts import Memo
     from .stages import render
 
+    store = build.ctx.store
+    memo = Memo(_last_table(store, last))
     out = render.run(build.resolved, build.graph,
                      render.Options(req.namespace, req.workload_namespace), build.locator(),
-                     store=build.ctx.store)
-    bundle = build.ctx.store.put(out.bundle)
-    lock = build.ctx.store.put(out.lock)
-    return dumps({"bundle": bundle, "lock": lock}), []
+                     memo=memo)
+    outputs = {"bundle": store.put(out.bundle), "lock": store.put(out.lock),
+               "parts": store.put(out.parts)}
+    return dumps(outputs), []
+
+
+def _last_table(store: Store, last: dict[str, Any] | None) -> bytes | None:
+    """Return the CRD parts the last render used (ork.rendering.parts), if still stored."""
+    raw = _last_output(store, last, "render")
+    try:
+        table = json.loads(raw)["parts"] if raw is not None else None
+    except (ValueError, KeyError, TypeError):
+        return None
+    return store.get(table) if isinstance(table, str) else None
 
 
 def _last_build(store: Store, req: Request) -> dict[str, Any] | None:

@@ -5,6 +5,7 @@ build is tests/cli/test_cache_correctness.)"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,14 +14,13 @@ from bench import generate
 from ork import yamlsrc
 from ork.merging import expand
 from ork.rendering import parts
-from ork.store import Store
 from tests.conftest import Ork
 
 
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     seen: dict[str, list[str]] = {"expanded": [], "parsed": [], "rendered": []}
-    real_expand, real_load, real_set = expand.expand_crd, yamlsrc.load, Store.set_key
+    real_expand, real_load, real_part = expand.expand_crd, yamlsrc.load, parts.Memo.part
 
     def counting_expand(name: str, *args: object, **kw: object) -> expand.Expanded:
         seen["expanded"].append(name)
@@ -30,13 +30,15 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
         seen["parsed"].append(path)
         return real_load(data, path, **kw)  # type: ignore[arg-type]
 
-    def recording_set(store: Store, namespace: str, key: str, value: str) -> None:
-        if namespace == parts.NAMESPACE:
-            seen["rendered"].append(key)
-        real_set(store, namespace, key, value)
+    def counting_part(memo: parts.Memo, key: str | None,
+                      make: Callable[[], parts.Part]) -> parts.Part:
+        def counting_make() -> parts.Part:
+            seen["rendered"].append(str(key))
+            return make()
+        return real_part(memo, key, counting_make)
 
     monkeypatch.setattr(expand, "expand_crd", counting_expand)
-    monkeypatch.setattr(Store, "set_key", recording_set)
+    monkeypatch.setattr(parts.Memo, "part", counting_part)
     monkeypatch.setattr(yamlsrc, "load", counting_load)
     return seen
 

@@ -1,16 +1,17 @@
 """Each CRD's pieces of the bundle, and the memo that lets a rebuild reuse them.
 
 An enabled CRD contributes three things to the bundle: its entry in ``katalog.yaml``, its
-entry in ``provenance.yaml`` and its RBAC grants. Render keeps them in the store under a
-*part key*: the CRD's resolved key (``Resolved.expansions``; equal keys mean an equal
-entry, equal origins and equal Motif uses, see :mod:`ork.merging.memo`), the rest of what
-``provenance.yaml`` reads (the CRD's provenance without its Motif uses, and every source
-it names: ref, digests, span index), and ork's and the render stage's versions.
+entry in ``provenance.yaml`` and its RBAC grants. Render keys them by a *part key*: the
+CRD's resolved key (``Resolved.expansions``; equal keys mean an equal entry, equal origins
+and equal Motif uses, see :mod:`ork.merging.memo`), the rest of what ``provenance.yaml``
+reads (the CRD's provenance without its Motif uses, and every source it names: ref,
+digests, span index), and ork's and the render stage's versions.
 
-After one Katalog changed, render emits that Katalog's CRDs and reads every other CRD's
-part. Parts live in the store's ``render-parts`` keys, so the parts of any earlier build
-serve (switching back to a branch renders nothing again). An unreadable part is emitted
-again: the memo can cost time, never bytes.
+Render stores the parts it used as one table next to its output, and the next render
+reads the last one: after one Katalog changed, it emits that Katalog's CRDs and copies
+every other CRD's part. (One table, not one store entry per part: on a slow disk, 200
+small writes cost a cold build more than the table costs a rebuild.) An unreadable table
+or part is emitted again: the memo can cost time, never bytes.
 """
 
 from __future__ import annotations
@@ -25,9 +26,6 @@ from ..canonical import digest
 from ..resolved import CrdProvenance
 from ..sources import SourceNode
 from ..stageversions import STAGE_VERSIONS
-from ..store import Store
-
-NAMESPACE = "render-parts"
 
 
 @dataclass(frozen=True)
@@ -39,23 +37,20 @@ class Part:
     provenance: str
     grants: tuple[rbac.Grant, ...]
 
-    def to_json(self) -> str:
-        """Return the part as JSON, for the store."""
-        return json.dumps({"katalog": self.katalog, "provenance": self.provenance,
-                           "grants": [[g, r, list(v)] for g, r, v in self.grants]})
+    def to_json(self) -> list[Any]:
+        """Return the part as JSON-native data, for the table."""
+        return [self.katalog, self.provenance, [[g, r, list(v)] for g, r, v in self.grants]]
 
     @classmethod
-    def from_json(cls, raw: str) -> Part | None:
-        """Return a stored part, or None when it is unreadable."""
+    def from_json(cls, data: Any) -> Part | None:
+        """Return a part read from a table, or None when it is unreadable."""
         try:
-            data = json.loads(raw)
-            grants = tuple((str(g), str(r), tuple(map(str, v))) for g, r, v in data["grants"])
-            katalog, provenance = data["katalog"], data["provenance"]
-        except (ValueError, KeyError, TypeError):
+            katalog, provenance, grants = data
+            part = cls(katalog, provenance,
+                       tuple((str(g), str(r), tuple(map(str, v))) for g, r, v in grants))
+        except (ValueError, TypeError):
             return None
-        if not isinstance(katalog, str) or not isinstance(provenance, str):
-            return None
-        return cls(katalog, provenance, grants)
+        return part if isinstance(katalog, str) and isinstance(provenance, str) else None
 
 
 def part_key(resolved_key: str, p: CrdProvenance, nodes: dict[str, SourceNode]) -> str:
@@ -71,21 +66,32 @@ def _source(n: SourceNode) -> list[Any]:
     return [n.id, n.display, n.remote, n.ref, n.resolved, n.digest, n.spans]
 
 
-def parts(names: list[str], keys: dict[str, str | None], store: Store,
-          make: Callable[[str], Part]) -> list[Part]:
-    """Return the part of each CRD in ``names``: stored under its key, or made (and then
-    stored). A CRD whose key is None is always made and never stored."""
-    out = []
-    for name in names:
-        key = keys[name]
-        raw = store.get_key(NAMESPACE, key) if key else None
-        part = Part.from_json(raw) if raw is not None else None
+class Memo:
+    """The parts of the last render (a table, possibly unreadable), and those of this one."""
+
+    def __init__(self, table: bytes | None = None) -> None:
+        try:
+            data = json.loads(table) if table is not None else {}
+        except ValueError:
+            data = {}
+        self._last: dict[str, Any] = data if isinstance(data, dict) else {}
+        self._used: dict[str, Part] = {}
+
+    def part(self, key: str | None, make: Callable[[], Part]) -> Part:
+        """Return the part stored under ``key`` in the last table, or make it. A part
+        without a key is always made and never kept."""
+        if key is None:
+            return make()
+        part = Part.from_json(self._last[key]) if key in self._last else None
         if part is None:
-            part = make(name)
-            if key:
-                store.set_key(NAMESPACE, key, part.to_json())
-        out.append(part)
-    return out
+            part = make()
+        self._used[key] = part
+        return part
+
+    def table(self) -> bytes:
+        """Return this render's table, for the next one."""
+        return json.dumps({k: p.to_json() for k, p in sorted(self._used.items())},
+                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def emitted(texts: list[str]) -> yamlout.Emitted:

@@ -15,7 +15,6 @@ from ..locate import Locator
 from ..rendering import parts
 from ..resolved import CrdProvenance, Resolved
 from ..sources import SourceGraph, SourceNode
-from ..store import Store
 
 LABELS = {"app.kubernetes.io/managed-by": "ork", "app.kubernetes.io/part-of": "orkestra"}
 KATALOG_DIGEST = "orkestra.orkspace.io/katalog-digest"
@@ -33,20 +32,22 @@ class Options:
 
 @dataclass(frozen=True)
 class Rendered:
-    """The bytes of the bundle and of the lock."""
+    """The bytes of the bundle and of the lock, and the CRD parts used."""
 
     bundle: bytes
     lock: bytes
+    parts: bytes = b"{}"  # the table of CRD parts, for the next render
 
 
 def run(resolved: Resolved, graph: SourceGraph, options: Options,
         locator: Locator, lock: lockfile.Lock | None = None,
-        store: Store | None = None) -> Rendered:
-    """Return the bundle and lock bytes for a resolved, validated Katalog (with a store,
-    each CRD's part is reused when stored and stored when made: ork.rendering.parts)."""
+        memo: parts.Memo | None = None) -> Rendered:
+    """Return the bundle and lock bytes for a resolved, validated Katalog (reusing the
+    CRD parts of the last render that ``memo`` holds: ork.rendering.parts)."""
     lock = lock or lockfile.from_graph(graph)
     crds = resolved.katalog.spec.crds
-    per_crd = _parts(resolved, graph, locator, store)
+    memo = memo or parts.Memo()
+    per_crd = _parts(resolved, graph, locator, memo)
     katalog = resolved.katalog.model_dump(mode="json", by_alias=True, exclude_unset=True,
                                           exclude={"spec": {"crds"}})
     katalog["spec"]["crds"] = parts.emitted([per_crd[n].katalog for n in crds])
@@ -80,33 +81,31 @@ def run(resolved: Resolved, graph: SourceGraph, options: Options,
                           LOCK_DIGEST: lock.digest()}},
          "data": {"katalog.yaml": katalog_yaml, "provenance.yaml": provenance_yaml}},
     ]
-    return Rendered(yamlout.dump_all(docs).encode("utf-8"), lockfile.dumps(lock))
+    return Rendered(yamlout.dump_all(docs).encode("utf-8"), lockfile.dumps(lock),
+                    memo.table())
 
 
 def _parts(resolved: Resolved, graph: SourceGraph, locator: Locator,
-           store: Store | None) -> dict[str, parts.Part]:
+           memo: parts.Memo) -> dict[str, parts.Part]:
     """Return every CRD's part: an enabled CRD has both entries, and a CRD found in only one
     of the Katalog and the provenance has an empty entry in the other."""
     crds = resolved.katalog.spec.crds
     prov = {p.crd: p for p in resolved.provenance if p.enabled}
     nodes = {n.id: n for n in graph.nodes}
-    names = sorted(set(crds) | set(prov))
+    out = {}
+    for name in sorted(set(crds) | set(prov)):
+        entry, p, resolved_key = crds.get(name), prov.get(name), resolved.expansions.get(name)
 
-    def make(name: str) -> parts.Part:
-        entry, p = crds.get(name), prov.get(name)
-        return parts.Part(
-            yamlout.entries({name: entry.wire()}) if entry is not None else "",
-            yamlout.entries({name: _crd(p, nodes, locator)}) if p is not None else "",
-            tuple(rbac.grants(entry)) if entry is not None else ())
+        def make(name: str = name, entry: Any = entry, p: CrdProvenance | None = p) -> parts.Part:
+            return parts.Part(
+                yamlout.entries({name: entry.wire()}) if entry is not None else "",
+                yamlout.entries({name: _crd(p, nodes, locator)}) if p is not None else "",
+                tuple(rbac.grants(entry)) if entry is not None else ())
 
-    keys: dict[str, str | None] = {}
-    for name in names:
-        resolved_key, p = resolved.expansions.get(name), prov.get(name)
-        usable = store is not None and resolved_key and p is not None and name in crds
-        keys[name] = parts.part_key(resolved_key, p, nodes) if usable else None  # type: ignore[arg-type]
-    if store is None:
-        return {name: make(name) for name in names}
-    return dict(zip(names, parts.parts(names, keys, store, make), strict=True))
+        usable = resolved_key is not None and p is not None and entry is not None
+        key = parts.part_key(resolved_key, p, nodes) if usable else None  # type: ignore[arg-type]
+        out[name] = memo.part(key, make)
+    return out
 
 
 def katalog_text(resolved: Resolved) -> str:
