@@ -312,7 +312,6 @@ def _located(build: Build, err: OrkError) -> OrkError:
 
 
 def _run_merge(build: Build, last: dict[str, Any] | None) -> tuple[bytes, list[Diagnostic]]:
-    from .canonical import dumps
     from .stages import merge
 
     try:
@@ -320,7 +319,11 @@ def _run_merge(build: Build, last: dict[str, Any] | None) -> tuple[bytes, list[D
     except OrkError as err:
         raise _located(build, err) from None
     build._resolved = resolved
-    return dumps(resolved.model_dump(mode="json", exclude_unset=True)), list(resolved.warnings)
+    # Not canonical JSON (fields in model order, mappings in the order merge made them,
+    # which never depends on the input's key order): 5× faster than sorting 1.5 MB, and
+    # deterministic, which is all a stage artifact's digest needs.
+    data = resolved.model_dump_json(exclude_unset=True).encode("utf-8")
+    return data, list(resolved.warnings)
 
 
 def _previous(store: Store, last: dict[str, Any] | None) -> Resolved | None:

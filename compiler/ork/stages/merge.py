@@ -26,7 +26,7 @@ from ..kinds.crd import MotifImport, OperatorBox, RuntimeConfig
 from ..kinds.katalog import CARRIED_BLOCKS, KatalogSpec, Metadata
 from ..merging import blocks, expand, memo, overrides
 from ..resolved import CrdProvenance, MotifUse, Origin, Resolved
-from ..sources import ImportEdge, SourceGraph
+from ..sources import ImportEdge, SourceGraph, SourceNode
 from ..store import Store
 from ..validation import motifs as motif_checks
 
@@ -56,6 +56,19 @@ class _Ctx:
     legacy: list[tuple[Loc, str]]
     errors: Collector
     previous: Resolved | None = None
+    # Indexes of the graph and the documents, made once: every CRD asks them.
+    nodes: dict[str, SourceNode] = field(default_factory=dict)
+    motif_edges: dict[tuple[str, int, str | None, int], ImportEdge] = field(
+        default_factory=dict)
+    docs_by_node: dict[str, list[tuple[tuple[str, int], Any]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.nodes = {n.id: n for n in self.graph.nodes}
+        for e in self.graph.edges:
+            if e.role == "motif":
+                self.motif_edges.setdefault((e.src, e.doc, e.crd, e.index), e)
+        for key, model in sorted(self.docs.items(), key=lambda kv: kv[0][1]):
+            self.docs_by_node.setdefault(key[0], []).append((key, model))
 
 
 def run(graph: SourceGraph, store: Store, previous: Resolved | None = None) -> Resolved:
@@ -130,8 +143,7 @@ def _parse_all(graph: SourceGraph,
 
 
 def _docs_of(ctx: _Ctx, node_id: str) -> list[tuple[tuple[str, int], Any]]:
-    return sorted(((k, v) for k, v in ctx.docs.items() if k[0] == node_id),
-                  key=lambda kv: kv[0][1])
+    return ctx.docs_by_node.get(node_id, [])
 
 
 def _katalog(ctx: _Ctx, node_id: str, doc: int, model: Katalog,
@@ -208,7 +220,7 @@ def _add_all(ctx: _Ctx, crds: dict[str, _Crd], found: list[_Crd],
 
 def _duplicate(ctx: _Ctx, first: _Crd, second: _Crd) -> GraphError:
     def where(c: _Crd) -> str:
-        return ctx.graph.node(c.source).ref or ctx.graph.node(c.source).display
+        return ctx.nodes[c.source].ref or ctx.nodes[c.source].display
 
     hint = (f"rename one CRD, or disable one with `spec.crds.{second.name}.enabled: false` "
             "in the Komposer")
@@ -263,7 +275,7 @@ def _motif_names(ctx: _Ctx, crd: _Crd, index: int, imp: MotifImport) -> set[str]
     names = {imp.motif}
     edge = _motif_edge(ctx, crd, index)
     if edge is not None:
-        node = ctx.graph.node(edge.dst)
+        node = ctx.nodes[edge.dst]
         if node.name:
             names.add(node.name)
     last = imp.motif.rsplit("/", 1)[-1]
@@ -274,10 +286,7 @@ def _motif_names(ctx: _Ctx, crd: _Crd, index: int, imp: MotifImport) -> set[str]
 
 
 def _motif_edge(ctx: _Ctx, crd: _Crd, index: int) -> ImportEdge | None:
-    for e in ctx.graph.imports_of(crd.source, "motif"):
-        if e.doc == crd.doc and e.crd == crd.name and e.index == index:
-            return e
-    return None
+    return ctx.motif_edges.get((crd.source, crd.doc, crd.name, index))
 
 
 def _finish(ctx: _Ctx, crds: dict[str, _Crd], layered: dict[str, blocks.Layered],
@@ -317,7 +326,7 @@ def _expand(ctx: _Ctx, crd: _Crd, expansions: dict[str, str]) -> tuple[MotifUse,
     Every CRD gets its key, imports or not: render reuses its part by it."""
     sources = _motif_sources(ctx, crd)
     key = memo.expansion_key(crd.name, crd.entry, sources, crd.origins,
-                             lambda node: ctx.graph.node(node).docs)
+                             lambda node: ctx.nodes[node].docs)
     expansions[crd.name] = key
     if not sources:
         return ()
@@ -379,7 +388,7 @@ def _motif_sources(ctx: _Ctx, crd: _Crd) -> list[expand.MotifSource]:
                                 f"no fetched source for Motif import {imp.motif!r} of {crd.name}")
         docs = [(d, m) for (n, d), m in _docs_of(ctx, edge.dst) if isinstance(m, Motif)]
         d, motif = docs[0]
-        node = ctx.graph.node(edge.dst)
+        node = ctx.nodes[edge.dst]
         overridden = {str(p[3]): loc for p, loc in crd.origins
                       if len(p) == 4 and p[:3] == ("imports", i, "with")}
         out.append(expand.MotifSource(
