@@ -61,6 +61,8 @@ class RegistrySources:
         self.warnings: list[Diagnostic] = []
         self._opener = opener
         self._registries: dict[Location, Registry] = {}
+        self._pulled: dict[tuple[Location, str], Pulled] = {}  # a platform imports one
+        # Motif from every CRD: it is read and verified once per build
 
     def fetch(self, ref: Reference, *, motif: bool, want_komposer: bool,
               span: Span) -> RemoteArtifact:
@@ -132,6 +134,8 @@ class RegistrySources:
             OrkError: SourceError not-found, digest-mismatch, invalid-artifact,
                 unsafe-layer-title; RegistryError unreachable or offline-miss.
         """
+        if (location, digest) in self._pulled:
+            return self._pulled[location, digest]
         data = self.blob(location, digest, label=label, keep=False, manifest=True)
         manifest = parse_manifest(data, digest, label)
         files: dict[str, bytes] = {}
@@ -146,7 +150,8 @@ class RegistrySources:
         if missing:
             raise _offline(label, missing)
         self.store.put(data)  # last: a stored manifest means its layers were stored too
-        return Pulled(location, manifest, files)
+        pulled = self._pulled[location, digest] = Pulled(location, manifest, files)
+        return pulled
 
     def blob(self, location: Location, digest: str, *, label: str, keep: bool = True,
              manifest: bool = False) -> bytes:

@@ -9,6 +9,7 @@ all of them at once.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import deque
 from dataclasses import dataclass, field
@@ -84,6 +85,14 @@ class _State:
     local: dict[str, str] = field(default_factory=dict)
     errors: Collector = field(default_factory=Collector)
     queue: deque[_Pending] = field(default_factory=deque)
+    # (declaring directory, import as written) -> path from the root: every CRD of a
+    # Katalog names the same local Motifs
+    resolved_files: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @functools.cached_property
+    def real_root(self) -> Path:
+        """Return the project root with every symlink resolved."""
+        return Path(os.path.realpath(self.req.root))
 
 
 def run(req: FetchRequest, store: Store, remote: RemoteSources | None = None) -> FetchResult:
@@ -392,10 +401,12 @@ def _resolve_file(st: _State, node: SourceNode, path: str, span: Span) -> str:
     Raises:
         InputError: path-escapes-root.
     """
-    declaring_dir = (st.req.root / node.id.removeprefix("file:")).parent
-    target = Path(os.path.normpath(declaring_dir / path))
+    declaring_dir = os.path.dirname(node.id.removeprefix("file:"))
+    if (declaring_dir, path) in st.resolved_files:
+        return st.resolved_files[declaring_dir, path]
     root = st.req.root
-    real_root = Path(os.path.realpath(root))
+    target = Path(os.path.normpath(root / declaring_dir / path))
+    real_root = st.real_root
     real_target = Path(os.path.realpath(target))
     if not st.req.allow_outside_root and not real_target.is_relative_to(real_root):
         raise InputError(
@@ -405,7 +416,8 @@ def _resolve_file(st: _State, node: SourceNode, path: str, span: Span) -> str:
             hint="keep imported files under the entry file's directory, or pass "
                  "--allow-outside-root if this is intended",
         )
-    return Path(os.path.relpath(target, root)).as_posix()
+    rel = st.resolved_files[declaring_dir, path] = Path(os.path.relpath(target, root)).as_posix()
+    return rel
 
 
 def _span(node: SourceNode, doc: yamlsrc.Document, path: tuple[Any, ...]) -> Span:
