@@ -194,7 +194,7 @@ def _run(req: Request, ctx: Context, until: str) -> Build:
     validate_key = _key("validate", [build.resolved_digest], options)
     build.report_digest = _cached(ctx, build, "validate", validate_key, last,
                                   {"resolved": build.resolved_digest}, record,
-                                  lambda: _run_validate(build, req))
+                                  lambda: _run_validate(build, req, last))
     _raise_report(build)
     if until == "validate":
         return _done(ctx, req, record, build)
@@ -350,13 +350,26 @@ def _last_output(store: Store, last: dict[str, Any] | None, stage: str) -> bytes
     return store.get(entry["output"]) if entry is not None else None
 
 
-def _run_validate(build: Build, req: Request) -> tuple[bytes, list[Diagnostic]]:
+def _run_validate(build: Build, req: Request,
+                  last: dict[str, Any] | None) -> tuple[bytes, list[Diagnostic]]:
     from .canonical import dumps
     from .stages import validate
 
-    report = validate.run(build.resolved, validate.Options(for_bundle=req.for_bundle))
+    report = validate.run(build.resolved, validate.Options(for_bundle=req.for_bundle),
+                          _last_clean(build.ctx.store, last))
     warnings = [d for d in report.diagnostics if d.severity == "warning"]
     return dumps(report.model_dump(mode="json")), warnings
+
+
+def _last_clean(store: Store, last: dict[str, Any] | None) -> frozenset[str]:
+    """Return the CRDs whose strings the last validate found clean, by check key."""
+    raw = _last_output(store, last, "validate")
+    try:
+        clean = json.loads(raw)["clean"] if raw is not None else []
+    except (ValueError, KeyError, TypeError):
+        return frozenset()
+    return frozenset(k for k in clean if isinstance(k, str)) if isinstance(clean, list) \
+        else frozenset()
 
 
 def _raise_report(build: Build) -> None:

@@ -1,12 +1,13 @@
 """Only affected work reruns (issue 9): after one Katalog changes, only its CRDs' Motifs are
-expanded again, only its file is parsed again and only its CRDs' bundle parts are emitted
-again; a Motif change re-expands every CRD that imports it. (That the result equals a cold
-build is tests/cli/test_cache_correctness.)"""
+expanded again, only its file is parsed again, only its CRDs' strings are checked again
+and only its CRDs' bundle parts are emitted again; a Motif change re-expands every CRD
+that imports it. (That the result equals a cold build is tests/cli/test_cache_correctness.)"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bench import generate
@@ -14,12 +15,14 @@ from bench import generate
 from ork import yamlsrc
 from ork.merging import expand
 from ork.rendering import parts
+from ork.validation import strings
 from tests.conftest import Ork
 
 
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
-    seen: dict[str, list[str]] = {"expanded": [], "parsed": [], "rendered": []}
+    seen: dict[str, list[str]] = {"expanded": [], "parsed": [], "rendered": [], "checked": []}
+    real_check = strings.check_tree
     real_expand, real_load, real_part = expand.expand_crd, yamlsrc.load, parts.Memo.part
 
     def counting_expand(name: str, *args: object, **kw: object) -> expand.Expanded:
@@ -37,7 +40,13 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
             return make()
         return real_part(memo, key, counting_make)
 
+    def counting_check(data: Any, *args: Any, motif_inputs: Any, **kw: Any) -> Any:
+        if motif_inputs is None:  # a CRD's strings (validate), not a Motif's (merge)
+            seen["checked"].append(str(data.get("description")))
+        return real_check(data, *args, motif_inputs=motif_inputs, **kw)
+
     monkeypatch.setattr(expand, "expand_crd", counting_expand)
+    monkeypatch.setattr(strings, "check_tree", counting_check)
     monkeypatch.setattr(parts.Memo, "part", counting_part)
     monkeypatch.setattr(yamlsrc, "load", counting_load)
     return seen
@@ -48,7 +57,7 @@ def test_one_changed_katalog_reexpands_only_its_crds(ork: Ork, tmp_path: Path,
     generate.write("S", tmp_path)
     assert ork("generate", "bundle", cwd=tmp_path).code == 0
     assert len(calls["expanded"]) == generate.crd_count("S")
-    assert len(calls["rendered"]) == generate.crd_count("S")
+    assert len(calls["rendered"]) == len(calls["checked"]) == generate.crd_count("S")
     for seen in calls.values():
         seen.clear()
     katalog = tmp_path / "katalogs" / "katalog-1.yaml"
@@ -58,6 +67,7 @@ def test_one_changed_katalog_reexpands_only_its_crds(ork: Ork, tmp_path: Path,
     assert [p for p in calls["parsed"] if p != "ork.lock"] == ["katalogs/katalog-1.yaml"]
     # provenance.yaml gives each CRD its file's digest: every CRD of the file is emitted
     assert len(calls["rendered"]) == _crds_in(katalog) > 1
+    assert calls["checked"] == ["Edited"]
 
 
 def test_a_comment_renders_its_katalogs_crds_again_and_expands_nothing(

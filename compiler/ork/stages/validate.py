@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import __version__
+from ..canonical import digest
 from ..errors import Diagnostic, Loc, OrkError, PathPart
 from ..resolved import Resolved
 from ..sources import Frozen
+from ..stageversions import STAGE_VERSIONS
 from ..validation import graph, strings, values
 
 
@@ -18,6 +21,9 @@ class Report(Frozen):
     """All diagnostics of a resolved Katalog: errors first matter, warnings are kept."""
 
     diagnostics: tuple[Diagnostic, ...] = ()
+    # The CRDs whose template strings and conditions were checked and found clean, by
+    # check key (:func:`check_key`): the next report need not check them again.
+    clean: tuple[str, ...] = ()
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -32,8 +38,18 @@ class Options:
     for_bundle: bool = True
 
 
-def run(resolved: Resolved, options: Options) -> Report:
-    """Return the validation report of a resolved Katalog (never raises for user errors)."""
+def check_key(resolved_key: str) -> str:
+    """Return the key of a CRD's string checks: its resolved key (equal keys, equal entry
+    and origins: ork.merging.memo) and the versions of ork and of this stage."""
+    return digest([__version__, STAGE_VERSIONS["validate"], resolved_key])
+
+
+def run(resolved: Resolved, options: Options, clean: frozenset[str] = frozenset()) -> Report:
+    """Return the validation report of a resolved Katalog (never raises for user errors).
+
+    ``clean``: check keys found clean before (the last report's), whose string checks are
+    skipped: a rebuild after one Katalog changed checks that Katalog's strings only.
+    """
 
     def locate(crd: str, path: tuple[PathPart, ...]) -> Loc | None:
         return resolved.origin(crd, path)
@@ -41,14 +57,25 @@ def run(resolved: Resolved, options: Options) -> Report:
     errors: list[OrkError] = []
     errors += values.check(resolved, locate, for_bundle=options.for_bundle)
     errors += graph.check(resolved, locate)
+    found_clean = []
     for name, crd in resolved.katalog.spec.crds.items():
+        resolved_key = resolved.expansions.get(name)
+        key = check_key(resolved_key) if resolved_key is not None else None
+        if key is not None and key in clean:
+            found_clean.append(key)
+            continue
+
         def at(path: tuple[PathPart, ...], name: str = name) -> Loc | None:
             return locate(name, path)
 
-        errors += strings.check_tree(crd.wire(), at, motif_inputs=None)
+        problems = strings.check_tree(crd.wire(), at, motif_inputs=None)
+        errors += problems
+        if key is not None and not problems:
+            found_clean.append(key)
     diags = [d for e in errors for d in e.diagnostics]
     diags += values.warnings(resolved)
-    return Report(diagnostics=tuple(sorted(set(diags), key=_order)))
+    return Report(diagnostics=tuple(sorted(set(diags), key=_order)),
+                  clean=tuple(sorted(found_clean)))
 
 
 def _order(d: Diagnostic) -> tuple[str, str, tuple[str, ...], str, str]:
