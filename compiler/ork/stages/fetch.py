@@ -10,15 +10,17 @@ all of them at once.
 from __future__ import annotations
 
 import functools
+import json
 import os
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from .. import refs, yamlsrc
 from ..errors import Collector, Diagnostic, GraphError, InputError, Note, OrkError, Span
-from ..sources import ImportEdge, Role, SourceFile, SourceGraph, SourceNode
+from ..fetching.declared import Declared, Import, declared
+from ..sources import ImportEdge, SourceFile, SourceGraph, SourceNode
 from ..store import Store
 
 
@@ -80,7 +82,7 @@ class _State:
     store: Store
     remote: RemoteSources | None
     nodes: dict[str, SourceNode] = field(default_factory=dict)
-    docs: dict[str, list[yamlsrc.Document]] = field(default_factory=dict)
+    declared: dict[str, Declared] = field(default_factory=dict)
     edges: list[ImportEdge] = field(default_factory=list)
     local: dict[str, str] = field(default_factory=dict)
     errors: Collector = field(default_factory=Collector)
@@ -123,29 +125,32 @@ def run(req: FetchRequest, store: Store, remote: RemoteSources | None = None) ->
 
 def _visit(st: _State, item: _Pending) -> None:
     if item.discover:
-        for doc in st.docs[item.node_id]:
-            _discover(st, st.nodes[item.node_id], doc)
+        _follow(st, st.nodes[item.node_id], st.declared[item.node_id])
         return
     if item.node_id in st.nodes:
         _check_kind(st, st.nodes[item.node_id], item)
         return
     try:
-        node, docs = _load_file(st, item)
+        node, found = _load_file(st, item)
     except OrkError as err:
         st.errors.add(err)
         return
     st.nodes[node.id] = node
-    st.docs[node.id] = docs
+    st.declared[node.id] = found
     if _check_kind(st, node, item):
-        for doc in docs:
-            _discover(st, node, doc)
+        _follow(st, node, found)
+
+
+def _follow(st: _State, node: SourceNode, found: Declared) -> None:
+    for imp in found.imports:
+        _import(st, node, imp)
 
 
 def _files(st: _State, files: dict[str, bytes]) -> tuple[SourceFile, ...]:
     return tuple(SourceFile(name=n, digest=st.store.put(files[n])) for n in sorted(files))
 
 
-def _load_file(st: _State, item: _Pending) -> tuple[SourceNode, list[yamlsrc.Document]]:
+def _load_file(st: _State, item: _Pending) -> tuple[SourceNode, Declared]:
     rel = item.node_id.removeprefix("file:")
     path = st.req.root / rel
     try:
@@ -160,9 +165,9 @@ def _load_file(st: _State, item: _Pending) -> tuple[SourceNode, list[yamlsrc.Doc
     except OSError as exc:
         raise InputError("file-not-found", f"{rel}: cannot read ({exc.strerror})",
                          span=item.span) from exc
-    node, docs = _parsed_node(st, item.node_id, rel, data, item.span)
+    node, found = _parsed_node(st, item.node_id, rel, data, item.span)
     st.local[rel] = node.digest
-    return node, docs
+    return node, found
 
 
 def _check_size(path: Path, rel: str, limit: int, span: Span | None) -> None:
@@ -180,36 +185,34 @@ def _check_size(path: Path, rel: str, limit: int, span: Span | None) -> None:
 
 
 def _parsed_node(st: _State, node_id: str, display: str, data: bytes,
-                 span: Span | None) -> tuple[SourceNode, list[yamlsrc.Document]]:
+                 span: Span | None) -> tuple[SourceNode, Declared]:
     raw_digest = st.store.put(data)
     if len(data) > st.req.max_file_size:  # the limit holds for bytes parsed before, too
         yamlsrc.load(data, display, max_size=st.req.max_file_size)
-    docs, docs_digest, spans_digest = _documents(st, raw_digest, data, display)
-    if not docs:
+    found, docs_digest, spans_digest = _documents(st, raw_digest, data, display)
+    if not found.kinds:
         raise InputError("no-documents", f"{display} holds no YAML documents",
                          span=span or Span(display, 1, 1, 1, 1))
-    first = docs[0].value if isinstance(docs[0].value, dict) else {}
-    raw_meta = first.get("metadata")
-    meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
     node = SourceNode(
-        id=node_id, display=display, remote=False,
-        kinds=tuple(str(d.value.get("kind")) if isinstance(d.value, dict) else "?" for d in docs),
+        id=node_id, display=display, remote=False, kinds=found.kinds,
         digest=raw_digest, content=raw_digest, docs=docs_digest, spans=spans_digest,
-        name=str(meta.get("name") or ""), version=str(meta.get("version") or ""),
+        name=found.name, version=found.version,
     )
-    return node, docs
+    return node, found
 
 
-_PARSED = "parsed-v1"  # bump when yamlsrc reads the same bytes differently
+_PARSED = "parsed-v2"  # bump when yamlsrc or ork.fetching.declared reads the same bytes
+# differently
 
 
 def _documents(st: _State, raw_digest: str, data: bytes,
-               display: str) -> tuple[list[yamlsrc.Document], str, str]:
-    """Return the documents of some bytes, and the store digests of them and their spans.
+               display: str) -> tuple[Declared, str, str]:
+    """Return what some bytes declare, and the store digests of their parsed documents
+    and of their span index.
 
-    Bytes parsed before are not parsed again: their documents and span index come back
-    from the store (JSON, which reads an order of magnitude faster than YAML). So a build
-    after one file changed parses one file.
+    Bytes parsed before are not parsed again: the memo keeps, per raw digest, the two
+    digests and the summary of ork.fetching.declared, so a build after one file changed
+    parses that file and reads a small record for each other one.
 
     Raises:
         InputError: every reading error of yamlsrc.load (never cached).
@@ -217,22 +220,22 @@ def _documents(st: _State, raw_digest: str, data: bytes,
     memo = st.store.get_key(_PARSED, raw_digest)
     if memo is not None:
         try:
-            docs_digest, spans_digest = memo.split(" ", 1)
-            values = st.store.get_json(docs_digest)
-            spans = st.store.get_json(spans_digest)
-            if values is not None and spans is not None:
-                by_index = {i: {tuple(p): tuple(e) for p, e in entries} for i, entries in spans}
-                docs = [yamlsrc.Document(d["index"], d["value"], by_index[d["index"]])
-                        for d in values]
-                return docs, docs_digest, spans_digest
+            record = json.loads(memo)
+            docs_digest, spans_digest = str(record["docs"]), str(record["spans"])
+            # Verified, not decoded: merge and the locator read them later, and a damaged
+            # one is parsed again here rather than found missing there.
+            if st.store.get(docs_digest) is not None and st.store.get(spans_digest) is not None:
+                return Declared.from_json(record["declared"]), docs_digest, spans_digest
         except (ValueError, KeyError, TypeError):
             pass  # a damaged memo: parse again
     docs = yamlsrc.load(data, display, max_size=st.req.max_file_size)
     parsed = [{"index": d.index, "value": d.value} for d in docs]
     index = [[d.index, [[list(p), list(e)] for p, e in d.spans.items()]] for d in docs]
     docs_digest, spans_digest = st.store.put_json(parsed), st.store.put_json(index)
-    st.store.set_key(_PARSED, raw_digest, f"{docs_digest} {spans_digest}")
-    return docs, docs_digest, spans_digest
+    found = declared(docs)
+    st.store.set_key(_PARSED, raw_digest, json.dumps(
+        {"docs": docs_digest, "spans": spans_digest, "declared": found.to_json()}))
+    return found, docs_digest, spans_digest
 
 
 def _check_kind(st: _State, node: SourceNode, item: _Pending) -> bool:
@@ -252,98 +255,11 @@ def _check_kind(st: _State, node: SourceNode, item: _Pending) -> bool:
     return False
 
 
-def _discover(st: _State, node: SourceNode, doc: yamlsrc.Document) -> None:
-    value = doc.value
-    if not isinstance(value, dict):
-        return
-    kind = value.get("kind")
-    if kind == "Komposer":
-        _komposer_imports(st, node, doc)
-    if kind in ("Katalog", "Komposer"):
-        _motif_imports(st, node, doc)
-
-
-def _komposer_imports(st: _State, node: SourceNode, doc: yamlsrc.Document) -> None:
-    imports = doc.value.get("imports")
-    if not isinstance(imports, dict):
-        return
-    registry = imports.get("registry")
-    if isinstance(registry, list):
-        for i, entry in enumerate(registry):
-            _registry_import(st, node, doc, i, entry)
-    files = imports.get("files")
-    if isinstance(files, list):
-        for i, entry in enumerate(files):
-            if isinstance(entry, str):
-                span = _span(node, doc, ("imports", "files", i))
-                _import(st, node, doc, "file", entry, span, i, "Katalog", file=True)
-
-
-def _registry_import(st: _State, node: SourceNode, doc: yamlsrc.Document, i: int,
-                     entry: Any) -> None:
-    span = _span(node, doc, ("imports", "registry", i))
-    if isinstance(entry, str):
-        _import(st, node, doc, "registry", entry, span, i, "Katalog")
-    elif isinstance(entry, dict) and isinstance(entry.get("url"), str):
-        url = entry["url"]
-        version = entry.get("version")
-        if isinstance(version, str) and "@" not in url.rsplit("/", 1)[-1] \
-                and ":" not in url.rsplit("/", 1)[-1]:
-            url = f"{url}:{version}"
-        kind = "Komposer" if entry.get("useKomposer") is True else "Katalog"
-        _import(st, node, doc, "registry", url, span, i, kind)
-
-
-def _motif_imports(st: _State, node: SourceNode, doc: yamlsrc.Document) -> None:
-    spec = doc.value.get("spec")
-    crds = spec.get("crds") if isinstance(spec, dict) else None
-    if not isinstance(crds, dict):
-        return
-    is_komposer = doc.value.get("kind") == "Komposer"
-    for name, entry in crds.items():
-        if not isinstance(entry, dict):
-            continue
-        for base, imports in _crd_import_lists(entry):
-            for i, imp in enumerate(imports):
-                motif = imp.get("motif") if isinstance(imp, dict) else None
-                if not isinstance(motif, str):
-                    continue
-                if is_komposer and _is_binding_override(st, name, motif):
-                    continue
-                span = _span(node, doc, ("spec", "crds", name, *base, i, "motif"))
-                _import(st, node, doc, "motif", motif, span, i, "Motif", crd=name,
-                        file=refs.looks_like_file(motif))
-
-
-def _crd_import_lists(entry: dict[str, Any]) -> list[tuple[tuple[str, ...], list[Any]]]:
-    """Return the Motif import lists of a CRD entry, canonical and legacy locations."""
-    out: list[tuple[tuple[str, ...], list[Any]]] = []
-    if isinstance(entry.get("imports"), list):
-        out.append((("imports",), entry["imports"]))
-    box = entry.get("operatorBox")
-    if isinstance(box, dict):
-        for block in ("reconcile", "reconciler"):
-            sub = box.get(block)
-            if isinstance(sub, dict) and isinstance(sub.get("imports"), list):
-                out.append((("operatorBox", block, "imports"), sub["imports"]))
-    return out
-
-
-def _is_binding_override(st: _State, crd: str, motif: str) -> bool:
-    """A Komposer naming a Motif by bare name for a CRD it imports overrides its bindings.
-
-    Fetch visits a Komposer before its imports, so this is decided in merge for CRDs it
-    cannot see yet; a bare name (no tag, digest or path) is never fetched from a Komposer.
-    """
-    return refs.looks_like_file(motif) is False and ":" not in motif and "@" not in motif \
-        and "/" not in motif
-
-
-def _import(st: _State, node: SourceNode, doc: yamlsrc.Document, role: Role, raw: str,
-            span: Span, index: int, kind: str, *, crd: str | None = None,
-            file: bool = False) -> None:
+def _import(st: _State, node: SourceNode, imp: Import) -> None:
+    raw, span, role, index, kind = imp.raw, imp.span_in(node.display), imp.role, imp.index, \
+        imp.kind
     try:
-        ref = refs.parse(raw, span=span, file=file)
+        ref = refs.parse(raw, span=span, file=imp.file)
         target = _resolve_file(st, node, ref.path, span) if ref.kind == "file" else None
     except OrkError as err:
         st.errors.add(err)
@@ -364,7 +280,7 @@ def _import(st: _State, node: SourceNode, doc: yamlsrc.Document, role: Role, raw
             return
         dst = fetched
     st.edges.append(ImportEdge(src=node.id, dst=dst, role=role, ref=raw, span=span,
-                               index=index, crd=crd, doc=doc.index))
+                               index=index, crd=imp.crd, doc=imp.doc))
 
 
 def _fetch_remote(st: _State, ref: refs.Reference, kind: str, span: Span) -> str | None:
@@ -379,8 +295,8 @@ def _fetch_remote(st: _State, ref: refs.Reference, kind: str, span: Span) -> str
         if art.canonical in st.nodes:
             _check_kind(st, st.nodes[art.canonical], _Pending(art.canonical, kind, ref, span))
             return art.canonical
-        node, docs = _parsed_node(st, art.canonical, f"{ref.raw}/{art.main}",
-                                  art.files[art.main], span)
+        node, found = _parsed_node(st, art.canonical, f"{ref.raw}/{art.main}",
+                                   art.files[art.main], span)
     except OrkError as err:
         st.errors.add(err)
         return None
@@ -389,7 +305,7 @@ def _fetch_remote(st: _State, ref: refs.Reference, kind: str, span: Span) -> str
         "files": _files(st, art.files),
     })
     st.nodes[node.id] = node
-    st.docs[node.id] = docs
+    st.declared[node.id] = found
     if _check_kind(st, node, _Pending(node.id, kind, ref, span)):
         st.queue.append(_Pending(node.id, kind, ref, span, discover=True))
     return node.id
@@ -418,13 +334,6 @@ def _resolve_file(st: _State, node: SourceNode, path: str, span: Span) -> str:
         )
     rel = st.resolved_files[declaring_dir, path] = Path(os.path.relpath(target, root)).as_posix()
     return rel
-
-
-def _span(node: SourceNode, doc: yamlsrc.Document, path: tuple[Any, ...]) -> Span:
-    entry = doc.spans.get(path)
-    if entry is None:
-        return Span(node.display, 1, 1, 1, 1)
-    return yamlsrc.span_of(node.display, entry)
 
 
 def _near_files(path: Path) -> str | None:
