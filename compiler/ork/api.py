@@ -335,5 +335,10 @@ def why(project: Project, options: BuildOptions, ctx: pipeline.Context, query: s
     from . import why as why_
 
     b = build(project, options, ctx, until="validate")
-    result = why_.answer(b.resolved, b.graph, b.locator(), query)
+    try:
+        traces = b.traces()
+    except pipeline.Vanished:  # the table went missing from the cache: merge again
+        b = build(project, options, dataclasses.replace(ctx, reuse=False), until="validate")
+        traces = b.traces()
+    result = why_.answer(b.resolved, b.graph, b.locator(), query, traces)
     return why_.to_json(result) if output == "json" else why_.to_text(result)

@@ -31,7 +31,7 @@ from .store import Store
 
 if TYPE_CHECKING:
     from .locate import Locator
-    from .resolved import Resolved
+    from .resolved import Resolved, Traces
     from .sources import SourceGraph
     from .stages.fetch import RemoteSources
     from .stages.validate import Report
@@ -122,6 +122,17 @@ class Build:
             assert self.resolved_digest is not None
             self._resolved = Resolved.model_validate(self._json(self.resolved_digest))
         return self._resolved  # type: ignore[no-any-return]
+
+    def traces(self) -> Traces:
+        """Return the Motif traces of the resolved Katalog (ork.resolved.Traces).
+
+        Raises:
+            Vanished: the table is missing or was corrupt.
+        """
+        from .resolved import Traces
+
+        digest_ = self.resolved.traces
+        return Traces.from_bytes(self.bytes_of(digest_)) if digest_ else Traces()
 
     def report(self) -> Report:
         """Return the validation report."""
@@ -314,10 +325,15 @@ def _located(build: Build, err: OrkError) -> OrkError:
 def _run_merge(build: Build, last: dict[str, Any] | None) -> tuple[bytes, list[Diagnostic]]:
     from .stages import merge
 
+    store = build.ctx.store
+    previous = _previous(store, last)
     try:
-        resolved = merge.run(build.graph, build.ctx.store, _previous(build.ctx.store, last))
+        merged = merge.run(build.graph, store, *(previous or (None, None)))
     except OrkError as err:
         raise _located(build, err) from None
+    resolved = merged.resolved
+    if resolved.traces:
+        store.put(merged.traces.to_bytes())  # before the resolved Katalog that names it
     build._resolved = resolved
     # Not canonical JSON (fields in model order, mappings in the order merge made them,
     # which never depends on the input's key order): 5× faster than sorting 1.5 MB, and
@@ -326,20 +342,22 @@ def _run_merge(build: Build, last: dict[str, Any] | None) -> tuple[bytes, list[D
     return data, list(resolved.warnings)
 
 
-def _previous(store: Store, last: dict[str, Any] | None) -> Resolved | None:
-    """Return the resolved Katalog of the last build of the same entries, if still stored:
-    merge copies the CRD expansions that did not change from it (ork.merging.memo)."""
+def _previous(store: Store, last: dict[str, Any] | None) -> tuple[Resolved, Traces] | None:
+    """Return the resolved Katalog of the last build of the same entries and its traces,
+    if still stored: merge copies the CRD expansions that did not change from them
+    (ork.merging.memo)."""
     raw = _last_output(store, last, "merge")
     if raw is None:
         return None
     from pydantic import ValidationError
 
-    from .resolved import Resolved
+    from .resolved import Resolved, Traces
 
     try:
-        return Resolved.model_validate_json(raw)
+        resolved = Resolved.model_validate_json(raw)
     except (ValueError, ValidationError):
         return None  # an unreadable previous result only costs the reuse
+    return resolved, Traces.from_bytes(store.get(resolved.traces) if resolved.traces else None)
 
 
 def _last_output(store: Store, last: dict[str, Any] | None, stage: str) -> bytes | None:

@@ -7,9 +7,10 @@ them into ``file:line:column`` when something is printed.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, TypeAdapter
 
 from .errors import Diagnostic, Loc, PathPart
 from .kinds import Katalog
@@ -29,16 +30,63 @@ class Binding(Frozen):
 
 
 class MotifUse(Frozen):
-    """One Motif expanded into a CRD."""
+    """One Motif expanded into a CRD (how it placed its values is its :class:`MotifTrace`)."""
 
     index: int  # position in the CRD's imports
     ref: str  # as written
     source: str  # node id of the Motif source
     name: str
     version: str
+
+
+class MotifTrace(Frozen):
+    """How one Motif's expansion placed values into a CRD. Only ``ork why`` reads it, so it
+    is kept out of the resolved Katalog, in a table of its own (see :class:`Traces`)."""
+
+    index: int  # the MotifUse it traces
     bindings: tuple[Binding, ...] = ()
     items: tuple[Path, ...] = ()  # the resolved paths it contributed
     inputs_at: tuple[tuple[Path, tuple[str, ...]], ...] = ()  # strings and the inputs they used
+
+
+class Traces:
+    """The traces table: per CRD, the JSON of its Motif traces, kept as text.
+
+    More than half of what Motif expansion records is these traces; stored apart from the
+    resolved Katalog (which names the table by digest), they cost nothing to the stages
+    that never read them, and merge copies an unchanged CRD's text without decoding it.
+    """
+
+    def __init__(self, texts: dict[str, str] | None = None) -> None:
+        self.texts = dict(texts or {})
+
+    @staticmethod
+    def encode(traces: tuple[MotifTrace, ...]) -> str:
+        """Return the text of one CRD's traces."""
+        return "[" + ",".join(t.model_dump_json() for t in traces) + "]"
+
+    def of(self, crd: str) -> tuple[MotifTrace, ...]:
+        """Return a CRD's traces (none when the table has no readable entry for it)."""
+        text = self.texts.get(crd)
+        if text is None:
+            return ()
+        return _TRACES.validate_json(text)
+
+    def to_bytes(self) -> bytes:
+        """Return the table as stored (sorted keys, so equal tables are equal bytes)."""
+        return json.dumps(self.texts, sort_keys=True, ensure_ascii=False,
+                          separators=(",", ":")).encode("utf-8")
+
+    @classmethod
+    def from_bytes(cls, raw: bytes | None) -> Traces:
+        """Return a stored table; an unreadable one is empty."""
+        try:
+            data = json.loads(raw) if raw is not None else {}
+        except ValueError:
+            return cls()
+        if not isinstance(data, dict):
+            return cls()
+        return cls({k: v for k, v in data.items() if isinstance(v, str)})
 
 
 class CrdProvenance(Frozen):
@@ -72,8 +120,9 @@ class Resolved(Frozen):
     standalone: tuple[Loc, ...] = ()  # Motif documents given as entries (validated alone)
     warnings: tuple[Diagnostic, ...] = ()
     # CRD -> the key of its resolved form (ork.merging.memo): equal keys, equal entry,
-    # origins and Motif uses. Merge and render reuse earlier work by it.
+    # origins, Motif uses and traces. Merge and render reuse earlier work by it.
     expansions: dict[str, str] = Field(default_factory=dict)
+    traces: str = ""  # the store digest of the Traces table ("" when no CRD imports Motifs)
 
     def origin(self, crd: str, path: Path) -> Loc | None:
         """Return where a value of a CRD was written: the nearest recorded ancestor's source
@@ -93,3 +142,6 @@ class Resolved(Frozen):
             if p.crd == crd:
                 return p
         return None
+
+
+_TRACES: TypeAdapter[tuple[MotifTrace, ...]] = TypeAdapter(tuple[MotifTrace, ...])

@@ -16,7 +16,7 @@ from typing import Any
 
 from .errors import Loc, PathPart, Span, UsageError
 from .locate import Locator
-from .resolved import Binding, CrdProvenance, MotifUse, Resolved
+from .resolved import Binding, CrdProvenance, MotifTrace, MotifUse, Resolved, Traces
 from .sources import SourceGraph, SourceNode
 
 Path = tuple[PathPart, ...]
@@ -148,8 +148,10 @@ def shown_path(data: Any, path: Path) -> str:
     return out
 
 
-def answer(resolved: Resolved, graph: SourceGraph, locator: Locator, query: str) -> Answer:
-    """Return where a CRD (or a value in it) came from.
+def answer(resolved: Resolved, graph: SourceGraph, locator: Locator, query: str,
+           traces: Traces) -> Answer:
+    """Return where a CRD (or a value in it) came from (``traces``: the resolved Katalog's
+    Motif traces, which say which Motif placed a value and which inputs it used).
 
     Raises:
         UsageError: an unknown CRD or path.
@@ -175,16 +177,17 @@ def answer(resolved: Resolved, graph: SourceGraph, locator: Locator, query: str)
     if prov is None:
         return out
     out.chain = _chain(prov, graph)
-    use = _motif_for(prov.motifs, path)
+    trace = _motif_for(traces.of(crd), path)
+    use = next((m for m in prov.motifs if trace and m.index == trace.index), None)
     out.set_by = _set_by(prov, path, loc, use)
     if out.set_by == "katalog" and "Komposer" in graph.node(prov.source).kinds:
         out.set_by = "inline"
-    if use is not None and out.set_by == "motif":
+    if use is not None and trace is not None and out.set_by == "motif":
         link = _link(graph.node(use.source), "Motif")
         link.at = _edge_span(graph, prov.source, use.source, crd=crd, index=use.index)
         out.chain.append(link)
-        used = _inputs_at(use, path)
-        out.bindings = [(b, locator.span(b.loc)) for b in use.bindings if b.input in used]
+        used = _inputs_at(trace, path)
+        out.bindings = [(b, locator.span(b.loc)) for b in trace.bindings if b.input in used]
     return out
 
 
@@ -222,16 +225,16 @@ def _link(node: SourceNode, role: str) -> Link:
     return Link(role, node.ref or node.display, node.resolved, node.digest)
 
 
-def _motif_for(uses: tuple[MotifUse, ...], path: Path) -> MotifUse | None:
-    for use in uses:
-        if any(path[: len(item)] == item for item in use.items):
-            return use
+def _motif_for(traces: tuple[MotifTrace, ...], path: Path) -> MotifTrace | None:
+    for trace in traces:
+        if any(path[: len(item)] == item for item in trace.items):
+            return trace
     return None
 
 
-def _inputs_at(use: MotifUse, path: Path) -> set[str]:
+def _inputs_at(trace: MotifTrace, path: Path) -> set[str]:
     names: set[str] = set()
-    for at, used in use.inputs_at:
+    for at, used in trace.inputs_at:
         if at[: len(path)] == path or path[: len(at)] == at:
             names.update(used)
     return names

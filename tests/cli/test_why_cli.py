@@ -234,3 +234,15 @@ def test_a_registry_chain_pins_each_source_by_digest(tmp_path: Path, ork: Ork) -
     assert data["chain"][2]["resolved"].startswith("embedded://motifs/web-service@sha256:")
     assert at(data["chain"][1]["at"]) == "komposer.yaml:6"
     assert [(b["input"], b["how"]) for b in data["bindings"]] == [("probePath", "with")]
+
+
+def test_a_motif_binding_when_the_traces_left_the_cache(project: Path, ork: Ork,
+                                                       tmp_path: Path) -> None:
+    # Traces live in a table of their own (ork.resolved.Traces); `why` merges again
+    # rather than answer without them.
+    before = why_json(ork, f"{DEPLOYMENT}.image", project)
+    tables = [p for p in (tmp_path / "ork-cache" / "objects").rglob("*")
+              if p.is_file() and p.read_bytes().startswith(b'{"webapp":"[{')]
+    assert len(tables) == 1
+    tables[0].unlink()
+    assert why_json(ork, f"{DEPLOYMENT}.image", project) == before

@@ -33,7 +33,7 @@ from ..errors import (
 from ..kinds import CRDEntry, Motif
 from ..kinds.parse import translate
 from ..kinds.resources import GROUPS
-from ..resolved import Binding, MotifUse
+from ..resolved import Binding, MotifTrace, MotifUse
 from ..validation.motifs import fits_type
 from . import gates
 
@@ -79,6 +79,7 @@ class Expanded:
 
     entry: CRDEntry
     uses: tuple[MotifUse, ...] = ()
+    traces: tuple[MotifTrace, ...] = ()
     origins: list[tuple[Path, Loc]] = field(default_factory=list)
     errors: list[OrkError] = field(default_factory=list)
     own: tuple[tuple[Path, Loc], ...] = ()  # where the CRD's own values were written
@@ -92,7 +93,7 @@ def expand_crd(name: str, entry: CRDEntry, motifs: list[MotifSource],
     out = Expanded(entry, own=tuple(origins))
     data = entry.wire()
     data.pop("imports", None)
-    uses = []
+    uses, traces = [], []
     for src in motifs:
         imp = (entry.imports or ())[src.index]
         bindings = _bind(src, imp.with_ or {}, out)
@@ -103,16 +104,16 @@ def expand_crd(name: str, entry: CRDEntry, motifs: list[MotifSource],
         ctx = _Ctx(values, typed, out, src.import_loc)
         items = _append(data, src, Loc(src.node, src.doc), ctx)
         uses.append(MotifUse(index=src.index, ref=src.ref, source=src.node,
-                             name=src.motif.metadata.name, version=src.version,
-                             bindings=tuple(bindings), items=tuple(items),
-                             inputs_at=tuple(ctx.placed)))
+                             name=src.motif.metadata.name, version=src.version))
+        traces.append(MotifTrace(index=src.index, bindings=tuple(bindings),
+                                 items=tuple(items), inputs_at=tuple(ctx.placed)))
     _check_duplicates(data, out)
     try:
         out.entry = CRDEntry.model_validate(data)
     except ValidationError as exc:
         for diag in translate(exc, data, CRDEntry, Loc(motifs[0].node, motifs[0].doc)):
             out.errors.append(InputError.of([_relocated(diag, out, motifs[0].import_loc)]))
-    out.uses = tuple(uses)
+    out.uses, out.traces = tuple(uses), tuple(traces)
     return out
 
 

@@ -6,8 +6,8 @@ after overrides and stamps, its name, where its own values were written, and for
 Motif import the source, the digest of its parsed documents, the version, where it was
 imported and which inputs a Komposer overrode — plus ork's and the merge stage's
 versions. When the previous build has the same key for a CRD, merge copies the expanded
-CRD, its Motif provenance and its origins from it instead of expanding again. Nothing is
-written for this beyond the keys in the artifact merge stores anyway.
+CRD, its Motif provenance, its origins and its Motif traces from it instead of expanding
+again. Nothing is written for this beyond the keys in the artifact merge stores anyway.
 """
 
 from __future__ import annotations

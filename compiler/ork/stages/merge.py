@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..canonical import sha256
 from ..errors import (
     Collector,
     Diagnostic,
@@ -25,7 +26,7 @@ from ..kinds import CRDEntry, Katalog, Komposer, Motif, parse_document
 from ..kinds.crd import MotifImport, OperatorBox, RuntimeConfig
 from ..kinds.katalog import CARRIED_BLOCKS, KatalogSpec, Metadata
 from ..merging import blocks, expand, memo, overrides
-from ..resolved import CrdProvenance, MotifUse, Origin, Resolved
+from ..resolved import CrdProvenance, MotifUse, Origin, Resolved, Traces
 from ..sources import ImportEdge, SourceGraph, SourceNode
 from ..store import Store
 from ..validation import motifs as motif_checks
@@ -56,6 +57,7 @@ class _Ctx:
     legacy: list[tuple[Loc, str]]
     errors: Collector
     previous: Resolved | None = None
+    previous_traces: Traces = field(default_factory=Traces)
     # Indexes of the graph and the documents, made once: every CRD asks them.
     nodes: dict[str, SourceNode] = field(default_factory=dict)
     motif_edges: dict[tuple[str, int, str | None, int], ImportEdge] = field(
@@ -71,15 +73,24 @@ class _Ctx:
             self.docs_by_node.setdefault(key[0], []).append((key, model))
 
 
-def run(graph: SourceGraph, store: Store, previous: Resolved | None = None) -> Resolved:
-    """Return the resolved Katalog of a source graph (``previous``, the last build's, lends
-    the Motif expansions of CRDs whose expansion key did not change).
+@dataclass(frozen=True)
+class Merged:
+    """The resolved Katalog, and the table of Motif traces it names by digest."""
+
+    resolved: Resolved
+    traces: Traces
+
+
+def run(graph: SourceGraph, store: Store, previous: Resolved | None = None,
+        previous_traces: Traces | None = None) -> Merged:
+    """Return the resolved Katalog of a source graph (``previous``, the last build's, with
+    its traces, lends the Motif expansions of CRDs whose expansion key did not change).
 
     Raises:
         OrkError: every shape and merge problem found, at once.
     """
     docs, legacy = _parse_all(graph, store)
-    ctx = _Ctx(graph, docs, legacy, Collector(), previous)
+    ctx = _Ctx(graph, docs, legacy, Collector(), previous, previous_traces or Traces())
     for (node_id, doc), model in sorted(docs.items()):
         if isinstance(model, Motif):
             for err in motif_checks.check(model, Loc(node_id, doc)):
@@ -100,9 +111,9 @@ def run(graph: SourceGraph, store: Store, previous: Resolved | None = None) -> R
     for acc in layered.values():
         for err in acc.errors:
             ctx.errors.add(err)
-    resolved = _finish(ctx, crds, layered, entry_meta, tuple(standalone))
+    merged = _finish(ctx, crds, layered, entry_meta, tuple(standalone))
     ctx.errors.raise_if_any()
-    return resolved
+    return merged
 
 
 def _entry_crds(ctx: _Ctx, node_id: str, doc: int, model: Katalog | Komposer,
@@ -290,12 +301,13 @@ def _motif_edge(ctx: _Ctx, crd: _Crd, index: int) -> ImportEdge | None:
 
 
 def _finish(ctx: _Ctx, crds: dict[str, _Crd], layered: dict[str, blocks.Layered],
-            meta: Metadata | None, standalone: tuple[Loc, ...]) -> Resolved:
+            meta: Metadata | None, standalone: tuple[Loc, ...]) -> Merged:
     out: dict[str, CRDEntry] = {}
     provenance = []
     origins: dict[str, tuple[Origin, ...]] = {}
     disabled = []
     expansions: dict[str, str] = {}
+    traces = Traces()
     for name in sorted(crds):
         crd = crds[name]
         _stamp(ctx, crd, meta)
@@ -303,7 +315,7 @@ def _finish(ctx: _Ctx, crds: dict[str, _Crd], layered: dict[str, blocks.Layered]
             disabled.append(name)
             provenance.append(_provenance(ctx, crd, (), enabled=False))
             continue
-        motifs = _expand(ctx, crd, expansions)
+        motifs = _expand(ctx, crd, expansions, traces)
         out[name] = crd.entry
         provenance.append(_provenance(ctx, crd, motifs))
         origins[name] = tuple(Origin(path=p, loc=loc) for p, loc in crd.origins)
@@ -316,12 +328,15 @@ def _finish(ctx: _Ctx, crds: dict[str, _Crd], layered: dict[str, blocks.Layered]
     katalog = katalog.model_copy(update={"spec": KatalogSpec.model_construct(crds=out)})
     warnings = tuple(ctx.errors.warnings) + tuple(
         _legacy_warning(loc, where) for loc, where in ctx.legacy)
-    return Resolved(katalog=katalog, provenance=tuple(provenance), origins=origins,
-                    disabled=tuple(disabled), standalone=standalone, warnings=warnings,
-                    expansions=expansions)
+    table = traces.to_bytes() if traces.texts else b""
+    resolved = Resolved(katalog=katalog, provenance=tuple(provenance), origins=origins,
+                        disabled=tuple(disabled), standalone=standalone, warnings=warnings,
+                        expansions=expansions, traces=sha256(table) if table else "")
+    return Merged(resolved, traces)
 
 
-def _expand(ctx: _Ctx, crd: _Crd, expansions: dict[str, str]) -> tuple[MotifUse, ...]:
+def _expand(ctx: _Ctx, crd: _Crd, expansions: dict[str, str],
+            traces: Traces) -> tuple[MotifUse, ...]:
     """Expand a CRD's Motifs into it — or copy the previous build's identical expansion.
     Every CRD gets its key, imports or not: render reuses its part by it."""
     sources = _motif_sources(ctx, crd)
@@ -333,11 +348,14 @@ def _expand(ctx: _Ctx, crd: _Crd, expansions: dict[str, str]) -> tuple[MotifUse,
     prev = ctx.previous
     if prev is not None and prev.expansions.get(crd.name) == key:
         entry, used = prev.katalog.spec.crds.get(crd.name), prev.provenance_of(crd.name)
-        if entry is not None and used is not None and crd.name in prev.origins:
+        text = ctx.previous_traces.texts.get(crd.name)
+        if entry is not None and used is not None and crd.name in prev.origins and text:
             crd.entry = entry
             crd.origins = [(o.path, o.loc) for o in prev.origins[crd.name]]
+            traces.texts[crd.name] = text
             return used.motifs
     result = expand.expand_crd(crd.name, crd.entry, sources, crd.origins)
+    traces.texts[crd.name] = Traces.encode(result.traces)
     for err in result.errors:
         ctx.errors.add(err)
     if result.errors:

@@ -292,7 +292,7 @@ def outcome(body: dict[str, Any], bindings: dict[str, Any]) -> str:
     result = expand(body, bindings)
     return json.dumps({
         "entry": result.entry.wire(),
-        "bindings": [(b.input, b.value, b.how) for u in result.uses for b in u.bindings],
+        "bindings": [(b.input, b.value, b.how) for t in result.traces for b in t.bindings],
         "errors": sorted((d.code, d.message) for e in result.errors for d in e.diagnostics),
     })
 
