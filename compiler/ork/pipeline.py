@@ -120,7 +120,7 @@ class Build:
             from .resolved import Resolved
 
             assert self.resolved_digest is not None
-            self._resolved = Resolved.model_validate(self._json(self.resolved_digest))
+            self._resolved = Resolved.model_validate_json(self.bytes_of(self.resolved_digest))
         return self._resolved  # type: ignore[no-any-return]
 
     def traces(self) -> Traces:
