@@ -319,7 +319,7 @@ def plan(project: Project, options: BuildOptions, ctx: pipeline.Context, *, depl
     old = read_deployed(deployed, deployed_name)
     b = build(project, options, ctx)
     _require_bundleable(b)
-    new = read_deployed(b.bytes_of(b.bundle_digest), "bundle.yaml")
+    new = read_deployed(b.bytes_of(b.bundle_digest), "bundle.yaml", ours=True)
     result = compute(old, new, show_secrets=show_secrets, namespace=options.namespace)
     result.warnings = list(b.warnings)
     return result

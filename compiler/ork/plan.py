@@ -113,16 +113,18 @@ class Plan:
         return out
 
 
-def read_deployed(data: bytes, path: str) -> Deployed:
+def read_deployed(data: bytes, path: str, *, ours: bool = False) -> Deployed:
     """Return what a bundle stream, a bare ConfigMap or a kubectl ``List`` dump holds.
+
+    ``ours``: the bundle was rendered by this very build, so libyaml reads it (yamlout's
+    output reads back to exactly what was written, a property test holds); a file from
+    elsewhere is read by ork.yamlsrc, with its limits and its located diagnostics.
 
     Raises:
         InputError: invalid-bundle, for anything that is not such a file.
     """
-    from . import yamlsrc
-
     try:
-        docs = [d.value for d in yamlsrc.load(data, path)]
+        docs = _values(data, path, ours)
     except OrkError as exc:
         first = exc.diagnostics[0]
         raise InputError("invalid-bundle", f"{path} cannot be read as a bundle: "
@@ -141,7 +143,22 @@ def read_deployed(data: bytes, path: str) -> Deployed:
     role = roles.get(f"orkestra-{_meta(cm).get('namespace')}") or next(
         (r for name, r in sorted(roles.items()) if name.startswith("orkestra-")), None)
     rules = role.get("rules") if role is not None else None
-    return _from_configmap(cm, path, rules if isinstance(rules, list) else None)
+    return _from_configmap(cm, path, rules if isinstance(rules, list) else None, ours)
+
+
+def _values(data: bytes, path: str, ours: bool) -> list[Any]:
+    """Return the documents of a YAML stream (see read_deployed for ``ours``).
+
+    Raises:
+        OrkError: from ork.yamlsrc, for a stream that is not ours.
+    """
+    if ours:
+        import yaml
+
+        return list(yaml.load_all(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    from . import yamlsrc
+
+    return [d.value for d in yamlsrc.load(data, path)]
 
 
 def _kind(value: Any) -> Any:
@@ -164,15 +181,13 @@ def _is_katalog_cm(value: Any) -> bool:
 
 
 def _from_configmap(cm: dict[str, Any], path: str,
-                    rules: list[dict[str, Any]] | None) -> Deployed:
-    from . import yamlsrc
-
+                    rules: list[dict[str, Any]] | None, ours: bool) -> Deployed:
     data = cm["data"]
     try:
-        docs = yamlsrc.load(str(data["katalog.yaml"]).encode("utf-8"), f"{path}#katalog.yaml")
-        katalog = parse_document(docs[0].value, Loc("deployed", 0)).model if docs else None
-        prov = yamlsrc.load(str(data.get("provenance.yaml") or "{}").encode("utf-8"),
-                            f"{path}#provenance.yaml")
+        docs = _values(str(data["katalog.yaml"]).encode("utf-8"), f"{path}#katalog.yaml", ours)
+        katalog = parse_document(docs[0], Loc("deployed", 0)).model if docs else None
+        prov = _values(str(data.get("provenance.yaml") or "{}").encode("utf-8"),
+                       f"{path}#provenance.yaml", ours)
     except OrkError as exc:
         raise InputError("invalid-bundle", f"{path}: the deployed katalog.yaml cannot be read",
                          hint="is this a bundle written by ork or Orkestra?",
@@ -181,7 +196,7 @@ def _from_configmap(cm: dict[str, Any], path: str,
     if not isinstance(katalog, Katalog):
         raise InputError("invalid-bundle", f"{path}: the deployed katalog.yaml is not a Katalog",
                          hint="is this a bundle written by ork or Orkestra?")
-    provenance = prov[0].value if prov and isinstance(prov[0].value, dict) else {}
+    provenance = prov[0] if prov and isinstance(prov[0], dict) else {}
     namespace = _meta(cm).get("namespace")
     return Deployed(katalog, provenance, str(namespace) if namespace else None, rules)
 

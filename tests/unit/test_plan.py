@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from ork import planrender
 from ork.errors import InputError
 from ork.plan import MASK, Deployed, compute, read_deployed
 from ork.treediff import Delta
+from tests.conftest import FIXTURES
 
 D1, D2, D3 = ("sha256:" + c * 64 for c in "123")
 
@@ -282,3 +284,12 @@ def test_json_has_the_documented_shape() -> None:
     assert data["crds"][0]["changes"] == [
         {"path": "description", "action": "add", "before": None, "after": "x"}]
     assert data["rbac"] == {"added": [], "removed": []}
+
+
+@pytest.mark.parametrize("bundle", sorted(FIXTURES.glob("generate/*/expected/bundle.yaml")),
+                         ids=lambda p: p.parent.parent.name)
+def test_our_own_bundle_reads_the_same_through_libyaml(bundle: Path) -> None:
+    # `ork plan` reads the bundle it just rendered with libyaml, the deployed one with
+    # ork.yamlsrc: both must see the same Katalog, provenance, namespace and rules.
+    data = bundle.read_bytes()
+    assert read_deployed(data, "bundle.yaml", ours=True) == read_deployed(data, "bundle.yaml")
