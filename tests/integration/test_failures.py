@@ -9,7 +9,7 @@ import pytest
 
 from ork.canonical import sha256
 from ork.registry import artifact
-from tests.conftest import Ork
+from tests.conftest import FIXTURES, Ork
 
 from .conftest import PASSWORD, USER, LiveRegistry, free_port
 from .helpers import STDLIB, corrupting_proxy, project, push_manifest, push_raw, untouched
@@ -120,3 +120,16 @@ def test_offline_miss_is_exit_4_and_lists_the_ref(ork: Ork, registry: LiveRegist
     result = ork("generate", "bundle", "--offline", cwd=root)
     assert untouched(root)
     _expect(result.code, result.stderr, 4, "offline-miss")
+
+
+def test_plan_offline_never_asks_the_registry(ork: Ork, registry: LiveRegistry,
+                                              tmp_path: Path) -> None:
+    ref = f"oci://{registry.host}/katalogs/webapp-operator:v1.0.0"
+    root = project(tmp_path / "p", [ref])
+    deployed = tmp_path / "deployed.yaml"
+    deployed.write_bytes((FIXTURES / "generate" / "komposer-two-files" / "expected"
+                          / "bundle.yaml").read_bytes())
+    result = ork("plan", "--offline", "--bundle", str(deployed), cwd=root)
+    _expect(result.code, result.stderr, 4, "offline-miss")
+    online = ork("plan", "--bundle", str(deployed), cwd=root)  # asks, and hears "no such tag"
+    _expect(online.code, online.stderr, 1, "not-found")

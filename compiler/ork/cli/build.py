@@ -6,7 +6,14 @@ from typing import Any
 
 import click
 
-from .common import Settings, build_options, files_option, note, print_warnings
+from .common import (
+    Settings,
+    build_options,
+    files_option,
+    note,
+    offline_option,
+    print_warnings,
+)
 
 
 def project_for(settings: Settings, files: tuple[str, ...]) -> Any:
@@ -75,19 +82,15 @@ def generate() -> None:
 @click.option("--explain", is_flag=True, help="Show per stage: cache hit or miss, and why.")
 @click.option("--check", is_flag=True, help="Compile again under other environments and a "
               "cold cache, and fail if any byte differs. Writes nothing.")
-@click.option("--offline", is_flag=True, help="Never contact a network registry: use the "
-              "cache, the embedded registry and oci-layout directories (also ORK_OFFLINE=1).")
+@offline_option
 @build_options
 @click.pass_obj
 def bundle(settings: Settings, files: tuple[str, ...], output: str, lock_path: str | None,
            locked: bool, namespace: str | None, workload_namespace: str | None, explain: bool,
-           check: bool, offline: bool, allow_outside_root: bool, max_file_size: int) -> None:
+           check: bool, allow_outside_root: bool, max_file_size: int) -> None:
     """Compile the entry files into bundle.yaml and ork.lock."""
     from .. import api
     from ..canonical import sha256, short
-
-    if offline:
-        settings.env["ORK_OFFLINE"] = "1"
 
     project = project_for(settings, files)
     ns = namespace or settings.env.get("ORK_NAMESPACE") or "orkestra-system"

@@ -104,6 +104,19 @@ def files_option(func: F) -> F:
                              "katalog.yaml in the current directory.")(func)
 
 
+def offline_option(func: F) -> F:
+    """``--offline``: no network registry for this command (as ``ORK_OFFLINE=1``)."""
+
+    def offline(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+        if value:
+            ctx.ensure_object(Settings).env["ORK_OFFLINE"] = "1"
+        return value
+
+    return click.option("--offline", is_flag=True, expose_value=False, callback=offline,
+                        help="Never contact a network registry: use the cache, the embedded "
+                             "registry and oci-layout directories (also ORK_OFFLINE=1).")(func)
+
+
 def build_options(func: F) -> F:
     """Options every command that compiles takes."""
     func = click.option("--allow-outside-root", is_flag=True,

@@ -7,7 +7,7 @@ import sys
 import click
 
 from .build import make_context, options_for, project_for
-from .common import Settings, build_options, files_option, print_warnings
+from .common import Settings, build_options, files_option, offline_option, print_warnings
 
 
 @click.command()
@@ -22,6 +22,7 @@ from .common import Settings, build_options, files_option, print_warnings
 @click.option("--show-secrets", is_flag=True, help="Show values of secrets (masked otherwise).")
 @click.option("-n", "--namespace", metavar="NS", help="Runtime namespace of the new bundle.")
 @click.option("--lock", "lock_path", metavar="PATH", help="Lockfile path.")
+@offline_option
 @build_options
 @click.pass_obj
 def plan(settings: Settings, files: tuple[str, ...], deployed: str, fmt: str,
