@@ -23,12 +23,12 @@ def main() -> int:
     rc = try_generate(args)
     if rc is not None:
         return rc
-    # A build allocates a few hundred thousand objects that live until it ends (models,
-    # parsed documents, the resolved Katalog) and almost never makes cyclic garbage, so
-    # the default collector (a pass every 700 allocations, each older pass walking every
-    # live object) cost 10-15% of a build. Collect far less often; do not stop collecting:
-    # `ork run` is a long-lived process. (Measured in bench/optimisations.md.)
-    gc.set_threshold(100_000, 50, 100)
+    # A command is a short process that keeps most of what it allocates (modules, models,
+    # parsed documents, the resolved Katalog) until it ends and makes almost no cyclic
+    # garbage: the collector's passes over those live objects cost 10-15% of a build and
+    # free nothing. `ork run`, the one long-lived command, turns it back on.
+    # (Measured in bench/optimisations.md.)
+    gc.disable()
     from .cli import main as full
 
     return full(args)

@@ -7,6 +7,7 @@ them into ``file:line:column`` when something is printed.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -115,7 +116,10 @@ class Resolved(Frozen):
 
     katalog: Katalog
     provenance: tuple[CrdProvenance, ...]
-    origins: dict[str, tuple[Origin, ...]]
+    # CRD -> the JSON of its origins (:func:`encode_origins`). Kept as text: only a
+    # diagnostic or `ork why` reads a CRD's origins, and merge copies an unchanged CRD's
+    # text without decoding it.
+    origins: dict[str, str]
     disabled: tuple[str, ...] = ()
     standalone: tuple[Loc, ...] = ()  # Motif documents given as entries (validated alone)
     warnings: tuple[Diagnostic, ...] = ()
@@ -128,13 +132,18 @@ class Resolved(Frozen):
         """Return where a value of a CRD was written: the nearest recorded ancestor's source
         location extended by the rest of the path."""
         best: Origin | None = None
-        for o in self.origins.get(crd, ()):
+        for o in self.origins_of(crd):
             if path[: len(o.path)] == o.path and (best is None or len(o.path) > len(best.path)):
                 best = o
         if best is None:
             return None
         rest = path[len(best.path):]
         return best.loc.child(*rest) if rest else best.loc
+
+    def origins_of(self, crd: str) -> tuple[Origin, ...]:
+        """Return where each recorded value of a CRD was written."""
+        text = self.origins.get(crd)
+        return decode_origins(text) if text is not None else ()
 
     def provenance_of(self, crd: str) -> CrdProvenance | None:
         """Return the provenance of a CRD, or None."""
@@ -145,3 +154,15 @@ class Resolved(Frozen):
 
 
 _TRACES: TypeAdapter[tuple[MotifTrace, ...]] = TypeAdapter(tuple[MotifTrace, ...])
+_ORIGINS: TypeAdapter[tuple[Origin, ...]] = TypeAdapter(tuple[Origin, ...])
+
+
+def encode_origins(origins: tuple[Origin, ...]) -> str:
+    """Return the text of a CRD's origins, as ``Resolved.origins`` keeps it."""
+    return _ORIGINS.dump_json(origins).decode("utf-8")
+
+
+@functools.lru_cache(maxsize=4096)
+def decode_origins(text: str) -> tuple[Origin, ...]:
+    """Return the origins a text holds (decoded once per text: origins are immutable)."""
+    return _ORIGINS.validate_json(text)

@@ -57,8 +57,11 @@ def run(settings: Settings, bundle_path: str, lock_path: str | None, backend: st
         port: int, listen: str, cr_files: tuple[str, ...], kubeconfig: str | None,
         kube_context: str | None) -> None:
     """Run the reconciler on a bundle; its configuration is frozen until restart."""
+    import gc
     import signal
     import threading
+
+    gc.enable()  # long-lived, unlike every other command (ork.entry)
 
     from ..runtime import bundle as bundles
     from ..runtime.app import Runtime

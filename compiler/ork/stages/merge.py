@@ -26,7 +26,7 @@ from ..kinds import CRDEntry, Katalog, Komposer, Motif, parse_document
 from ..kinds.crd import MotifImport, OperatorBox, RuntimeConfig
 from ..kinds.katalog import CARRIED_BLOCKS, KatalogSpec, Metadata
 from ..merging import blocks, expand, memo, overrides
-from ..resolved import CrdProvenance, MotifUse, Origin, Resolved, Traces
+from ..resolved import CrdProvenance, MotifUse, Origin, Resolved, Traces, encode_origins
 from ..sources import ImportEdge, SourceGraph, SourceNode
 from ..store import Store
 from ..validation import motifs as motif_checks
@@ -47,6 +47,7 @@ class _Crd:
     meta: Metadata
     brought_by: ImportEdge | None = None
     origins: list[tuple[Path, Loc]] = field(default_factory=list)
+    origins_text: str | None = None  # copied from the last build with its expansion
     overrides: list[Loc] = field(default_factory=list)
 
 
@@ -304,7 +305,7 @@ def _finish(ctx: _Ctx, crds: dict[str, _Crd], layered: dict[str, blocks.Layered]
             meta: Metadata | None, standalone: tuple[Loc, ...]) -> Merged:
     out: dict[str, CRDEntry] = {}
     provenance = []
-    origins: dict[str, tuple[Origin, ...]] = {}
+    origins: dict[str, str] = {}
     disabled = []
     expansions: dict[str, str] = {}
     traces = Traces()
@@ -318,7 +319,8 @@ def _finish(ctx: _Ctx, crds: dict[str, _Crd], layered: dict[str, blocks.Layered]
         motifs = _expand(ctx, crd, expansions, traces)
         out[name] = crd.entry
         provenance.append(_provenance(ctx, crd, motifs))
-        origins[name] = tuple(Origin(path=p, loc=loc) for p, loc in crd.origins)
+        origins[name] = crd.origins_text or encode_origins(
+            tuple(Origin(path=p, loc=loc) for p, loc in crd.origins))
     katalog = Katalog.model_validate({
         "apiVersion": "orkestra.orkspace.io/v1", "kind": "Katalog",
         "metadata": (meta or Metadata(name="empty")).wire(),
@@ -351,7 +353,7 @@ def _expand(ctx: _Ctx, crd: _Crd, expansions: dict[str, str],
         text = ctx.previous_traces.texts.get(crd.name)
         if entry is not None and used is not None and crd.name in prev.origins and text:
             crd.entry = entry
-            crd.origins = [(o.path, o.loc) for o in prev.origins[crd.name]]
+            crd.origins_text = prev.origins[crd.name]
             traces.texts[crd.name] = text
             return used.motifs
     result = expand.expand_crd(crd.name, crd.entry, sources, crd.origins)

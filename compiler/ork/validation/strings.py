@@ -53,12 +53,11 @@ def check_tree(data: Any, locate: Locate, *, motif_inputs: frozenset[str] | None
 
 def _template(source: str, path: Path, locate: Locate,
               motif_inputs: frozenset[str] | None) -> list[OrkError]:
-    out: list[OrkError] = []
-    loc = locate(path)
-    for p in templates.check(source, motif_inputs=motif_inputs):
-        where = loc.within(p.line, p.column, p.length) if loc else None
-        out.append(TemplateError(p.code, p.message, loc=where, hint=p.hint))
-    return out
+    problems = templates.check(source, motif_inputs=motif_inputs)
+    loc = locate(path) if problems else None  # only a problem needs where it is
+    return [TemplateError(p.code, p.message, hint=p.hint,
+                          loc=loc.within(p.line, p.column, p.length) if loc else None)
+            for p in problems]
 
 
 def _condition(value: Any, path: Path, locate: Locate) -> OrkError | None:

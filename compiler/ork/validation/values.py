@@ -34,9 +34,14 @@ def warnings(resolved: Resolved) -> list[Diagnostic]:
     return []
 
 
+def valid_name(name: str) -> bool:
+    """Return whether ``name`` is an RFC 1123 label."""
+    return len(name) <= 63 and RFC1123_LABEL.match(name) is not None
+
+
 def check_name(name: str, what: str, loc: Loc | None) -> OrkError | None:
     """Return an invalid-name error unless ``name`` is an RFC 1123 label."""
-    if len(name) <= 63 and RFC1123_LABEL.match(name):
+    if valid_name(name):
         return None
     fixed = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")[:63] or "name"
     return InputError("invalid-name", f"{what} {name!r} is not a valid name", loc=loc,
@@ -45,11 +50,12 @@ def check_name(name: str, what: str, loc: Loc | None) -> OrkError | None:
 
 
 def _crd(name: str, crd: CRDEntry, locate: Locate, *, for_bundle: bool) -> list[OrkError]:
+    # Locations are looked up only for a problem: they decode the CRD's origins.
     errors: list[OrkError] = []
-    bad = check_name(name, "CRD name", _key(locate(name, ())))
+    bad = None if valid_name(name) else check_name(name, "CRD name", _key(locate(name, ())))
     if bad:
         errors.append(bad)
-    if crd.katalog_name:
+    if crd.katalog_name and not valid_name(crd.katalog_name):
         bad = check_name(crd.katalog_name, "Katalog name", locate(name, ("katalogName",)))
         if bad:
             errors.append(bad)
