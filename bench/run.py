@@ -145,20 +145,27 @@ def builds(b: Bench, size: str, floor_start: float) -> float:
 
 
 def one_change(b: Bench, cold_m: float) -> None:
-    where = b.platform("M")
-    env = b.cache_env("M")
+    """Rebuild M after one Katalog changes; and the same edit on S, which is the most a
+    rebuild could save: it does the start-up and one Katalog's work, no more."""
     cmd = [ORK, "-q", "generate", "bundle", "-f", "komposer.yaml", "-o", "bundle.yaml"]
-    target = where / "katalogs" / "katalog-7.yaml"
-    original = target.read_text()
+    for size, katalog, crd in (("M", "katalog-7", "app-7-0"), ("S", "katalog-1", "app-1-0")):
+        where = b.platform(size)
+        target = where / "katalogs" / f"{katalog}.yaml"
+        original = target.read_text()
 
-    def change(i: int) -> None:
-        target.write_text(original.replace("Synthetic CRD app-7-0",
-                                           f"Synthetic CRD app-7-0 (edit {time.time_ns()})"))
+        def change(i: int, target: Path = target, original: str = original,
+                   crd: str = crd) -> None:
+            target.write_text(original.replace(f"Synthetic CRD {crd}",
+                                               f"Synthetic CRD {crd} (edit {time.time_ns()})"))
 
-    s = median_seconds(cmd, where, env, b.runs, before=change)
-    target.write_text(original)
-    b.add("rebuild M after one Katalog changes", " ".join(cmd[1:]), s, "cold build M", cold_m,
-          "≤ 40% of cold", s <= 0.4 * cold_m)
+        s = median_seconds(cmd, where, b.cache_env(size), b.runs, before=change)
+        target.write_text(original)
+        if size == "M":
+            b.add("rebuild M after one Katalog changes", " ".join(cmd[1:]), s, "cold build M",
+                  cold_m, "≤ 40% of cold", s <= 0.4 * cold_m)
+        else:
+            b.add("rebuild S after one Katalog changes (the least an M rebuild can cost)",
+                  " ".join(cmd[1:]), s, "cold build M", cold_m, "-", True)
 
 
 def plan(b: Bench, parse_floor: float) -> None:

@@ -124,7 +124,7 @@ def test_offline_miss_is_exit_4_and_lists_the_ref(ork: Ork, registry: LiveRegist
 
 def test_plan_offline_never_asks_the_registry(ork: Ork, registry: LiveRegistry,
                                               tmp_path: Path) -> None:
-    ref = f"oci://{registry.host}/katalogs/webapp-operator:v1.0.0"
+    ref = f"oci://{registry.host}/katalogs/never-pushed:v1.0.0"  # the registry is shared
     root = project(tmp_path / "p", [ref])
     deployed = tmp_path / "deployed.yaml"
     deployed.write_bytes((FIXTURES / "generate" / "komposer-two-files" / "expected"
