@@ -33,6 +33,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length",
                         "proxy-authenticate", "proxy-authorization", "te", "trailer",
@@ -369,6 +370,17 @@ class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     proxy: FaultProxy
 
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Count the connection as in flight from its accept to its thread's end."""
+        self.proxy.opened()
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.proxy.closed()
+
     def handle_error(self, request: object, client_address: object) -> None:
         """A client killed or gone mid-request is part of the tests, not an error to print."""
         if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
@@ -384,6 +396,8 @@ class FaultProxy:
         self.seen: list[Seen] = []
         self._scripts: list[_Script] = []
         self._lock = threading.Lock()
+        self._busy = 0
+        self._idle = threading.Condition(self._lock)
 
     def script(self, method: str, path: str, *faults: Fault,
                forever: bool = False) -> FaultProxy:
@@ -400,6 +414,35 @@ class FaultProxy:
         with self._lock:
             self._scripts.clear()
             self.seen.clear()
+
+    def opened(self) -> None:
+        """Count a connection the server accepted."""
+        with self._lock:
+            self._busy += 1
+
+    def closed(self) -> None:
+        """Count a connection whose handler finished."""
+        with self._lock:
+            self._busy -= 1
+            self._idle.notify_all()
+
+    def settle(self, quiet: float = 0.2, timeout: float = 60.0) -> None:
+        """Wait until no connection has been open for ``quiet`` seconds.
+
+        A client killed after its request reached the proxy does not stop the proxy from
+        forwarding it (a real network path does the same): the registry may act on it a
+        moment after the client died. A test that reads the registry's state after a kill
+        settles first, so that state is final. (The quiet spell covers a connection the
+        kernel holds that the server has not accepted yet.)
+        """
+        deadline = time.monotonic() + timeout
+        with self._idle:
+            while True:
+                left = deadline - time.monotonic()
+                if not self._idle.wait_for(lambda: self._busy == 0, max(left, 0)):
+                    raise TimeoutError(f"{self._busy} connection(s) still open after {timeout} s")
+                if not self._idle.wait_for(lambda: self._busy > 0, quiet):
+                    return
 
     def next_fault(self, method: str, path: str) -> Fault:
         """Return (and use up) the fault for a request: the first script that matches."""

@@ -140,6 +140,7 @@ def _lane(stdlib: LiveRegistry, tmp: Path, lane: int, span: float) -> int:
             except subprocess.TimeoutExpired:
                 victim.kill()
                 code = victim.proc.wait()
+            proxy.settle()  # a request the killed push had already sent lands first
             killed_in_upload = at_request and code != 0
             uploads += killed_in_upload
             assert code in (0, -9), f"push exited {code}"
