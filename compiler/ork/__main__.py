@@ -1,5 +1,5 @@
 """``python -m ork``."""
 
-from .entry import main
+from .entry import run
 
-raise SystemExit(main())
+run()

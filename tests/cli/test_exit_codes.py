@@ -4,8 +4,11 @@ results on stdout and diagnostics on stderr, outputs untouched by a failed build
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -181,3 +184,30 @@ def test_template_of_a_motif_alone_says_there_is_no_katalog(ork: Ork, tmp_path: 
     assert "error[not-bundleable]" in result.stderr
     assert result.stdout == ""
     assert ork("validate", "-f", "motif.yaml", cwd=tmp_path).code == 0
+
+
+def _console(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    """Run ``python -m ork ARGS`` as its own process: the console script's way out
+    (``ork.entry.run``, which ends the process without the interpreter's teardown)."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("ORK_") and k != "PYTHONUNBUFFERED"}  # stdout a buffered pipe
+    env["ORK_CACHE_DIR"] = str(cwd / ".ork-cache")
+    return subprocess.run([sys.executable, "-m", "ork", *args], cwd=cwd, env=env,
+                          capture_output=True, check=False, timeout=120)
+
+
+def test_the_console_process_flushes_everything_before_it_ends(tmp_path: Path) -> None:
+    version = _console("--version", cwd=tmp_path)  # written to stdout, never flushed by ork
+    assert (version.returncode, version.stdout) == (0, f"ork {__version__}\n".encode())
+    root = _project(GOOD, tmp_path / "p")
+    expected = (GOOD / "expected" / "bundle.yaml").read_bytes()
+    printed = _console("generate", "bundle", "-f", "komposer.yaml", "-o", "-", cwd=root)
+    assert (printed.returncode, printed.stdout) == (0, expected), printed.stderr
+    written = _console("generate", "bundle", "-f", "komposer.yaml", cwd=root)
+    assert written.returncode == 0, written.stderr
+    assert written.stderr.startswith(b"wrote bundle.yaml (")
+    assert (root / "bundle.yaml").read_bytes() == expected
+    failed = _console("generate", "bundle", "-f", "katalog.yaml",
+                      cwd=_project(BAD, tmp_path / "bad"))
+    assert failed.returncode == 1
+    assert failed.stderr == (BAD / "expected" / "diagnostics.txt").read_bytes()
