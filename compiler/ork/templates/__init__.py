@@ -21,13 +21,27 @@ See docs/templates.md for the dialect as users see it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .checks import check
 from .conditions import check_condition, evaluate_condition
-from .engine import evaluate, render
 from .parser import has_actions
 from .problems import Problem, ProblemError
 from .substitute import Binding, go_literal, input_names, is_single_action, substitute, with_default
 from .values import to_text as format_value
+
+
+def __getattr__(name: str) -> Any:
+    """``evaluate`` and ``render`` import the engine (and jinja2) when first asked for: a
+    build runs a template only when a Motif input needs it."""
+    if name in ("evaluate", "render"):
+        from . import engine
+
+        value = getattr(engine, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Binding", "Problem", "ProblemError", "check", "check_condition", "evaluate",

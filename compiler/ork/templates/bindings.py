@@ -14,8 +14,7 @@ from typing import Any
 
 from .ast import Action, Comment, Control, Expr, Field, Ident, Pipeline, Text, walk_exprs
 from .checks import pipes_with_root
-from .engine import single_action
-from .parser import parse
+from .parser import parse, single_action
 from .printf import go_quote
 from .problems import ProblemError, problem_at
 

@@ -19,10 +19,9 @@ from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import functions
-from .ast import Action, Node
 from .checks import function_problems
 from .lexer import INT64
-from .parser import has_actions, parse
+from .parser import has_actions, parse, single_action
 from .problems import Problem, ProblemError
 from .translate import translate
 from .values import MAX_TEXT, ExecError, to_text, truth
@@ -121,13 +120,6 @@ class Compiled:
     texts: tuple[str, ...]
     consts: tuple[Any, ...]
     native: bool
-
-
-def single_action(nodes: tuple[Node, ...]) -> Action | None:
-    """Return the action when a tree is exactly one printing action, else None."""
-    if len(nodes) == 1 and isinstance(nodes[0], Action) and not nodes[0].pipe.decl:
-        return nodes[0]
-    return None
 
 
 @functools.lru_cache(maxsize=8192)

@@ -90,6 +90,13 @@ def has_actions(src: str) -> bool:
     return "{{" in src
 
 
+def single_action(nodes: tuple[Node, ...]) -> Action | None:
+    """Return the action when a tree is exactly one printing action, else None."""
+    if len(nodes) == 1 and isinstance(nodes[0], Action) and not nodes[0].pipe.decl:
+        return nodes[0]
+    return None
+
+
 def _scan(src: str) -> list[Text | _Raw]:
     """Split the source into text and raw actions, applying trim markers to the text."""
     items: list[Text | _Raw] = []

@@ -36,8 +36,7 @@ from .ast import (
 )
 from .bindings import as_expression, binding_pipe, go_literal, is_operand, placed, with_default
 from .checks import input_refs
-from .engine import evaluate, render, single_action
-from .parser import has_actions, parse
+from .parser import has_actions, parse, single_action
 from .problems import Problem, ProblemError, problem_at
 from .values import to_text, truth
 
@@ -216,6 +215,8 @@ class _Subst:
         return out
 
     def evaluate(self, start: int, end: int, *, native: bool) -> Any:
+        from .engine import evaluate, render  # jinja2: only when a template must run now
+
         text = self.source[start:end]
         try:
             ctx = {"inputs": self.literal_inputs()}
@@ -233,6 +234,9 @@ class _Subst:
         runtime, used = _pipe_used(node.pipe, ctx)
         if not node.pipe.decl and not runtime and self.all_literal(used):
             self.changed = True
+            read = self.whole_input(node.pipe, ctx)
+            if read is not None:  # `{{ .inputs.X }}`: the value itself, as the engine gives it
+                return [_Value(read.value)]
             return [_Value(self.evaluate(d.start, d.end, native=True))]
         binding = self.whole_binding(node.pipe, ctx)
         if not node.pipe.decl and binding is not None:
@@ -257,6 +261,17 @@ class _Subst:
         if b is None or not b.is_template or depth != 2:
             return None
         return b
+
+    def whole_input(self, pipe: Pipeline, ctx: _Ctx) -> Binding | None:
+        """The binding when a pipeline is exactly one bound input, read whole
+        (``.inputs.X`` or ``$.inputs.X``, nothing applied to it)."""
+        if len(pipe.cmds) != 1 or len(pipe.cmds[0].args) != 1:
+            return None
+        arg = pipe.cmds[0].args[0]
+        if not isinstance(arg, Field | Variable) or len(arg.names) != 2:
+            return None
+        refs = input_refs(arg, ctx.root)
+        return self.values.get(refs[0][1]) if refs else None
 
     def delimited(self, trim_left: bool, body: str, trim_right: bool) -> str:
         return "{{" + ("- " if trim_left else " ") + body + (" -" if trim_right else " ") + "}}"
@@ -326,6 +341,8 @@ class _Subst:
     def test(self, probe: Action) -> bool:
         pipe = probe.pipe
         text = "{{ " + self.source[pipe.start:pipe.end] + " }}"
+        from .engine import evaluate
+
         try:
             value = evaluate(text, {"inputs": self.literal_inputs()}, build=True)
         except ProblemError as err:

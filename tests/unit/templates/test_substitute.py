@@ -203,7 +203,8 @@ def test_go_literal(value: Any, expected: str) -> None:
 NAMES = ("a", "b", "c")
 LITERALS = st.one_of(
     st.sampled_from(["", "web", "50%", 'q"uote', "x y", "0", "-", "}}", "{%"]),
-    st.integers(min_value=-3, max_value=99), st.booleans())
+    st.integers(min_value=-3, max_value=99), st.booleans(),
+    st.sampled_from([[1, "a"], {"k": "v", "n": 2}, []]))
 TEMPLATES = st.sampled_from([
     "{{ .spec.image }}", "{{ .spec.count }}", "{{ .spec.missing }}", "{{ .spec.flag }}",
     "x-{{ .metadata.name }}-y", "{{ .spec.image | upper }}", '{{ .spec.host | default "h" }}',
