@@ -184,6 +184,8 @@ def _is_block(text: str) -> bool:
     body = text.rstrip("\n")
     if not body:
         return False  # only newlines: a quoted string is clearer
+    if " \n" not in body and "\t\n" not in body and not body.endswith((" ", "\t")):
+        return True  # no line ends in a blank, so none is only blanks (a fast, exact test)
     return _BLANK_WITH_SPACES.search(body) is None
 
 

@@ -8,7 +8,6 @@ is a bug (70), reported in one line (with the traceback only under ``--debug``).
 from __future__ import annotations
 
 import sys
-import traceback
 from collections.abc import Sequence
 
 import click
@@ -83,6 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception:
         if settings.debug:
+            import traceback  # only here: its import (linecache, tokenize) costs every command
+
             traceback.print_exc()
         click.echo(f"ork {__version__}: internal error (a bug in ork, not in your files). "
                    "Please report it with the command you ran; rerun with --debug for the "
