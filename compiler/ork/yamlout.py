@@ -192,7 +192,7 @@ def _is_block(text: str) -> bool:
 def _block_header(text: str) -> str:
     trailing = len(text) - len(text.rstrip("\n"))
     chomp = "-" if trailing == 0 else ("" if trailing == 1 else "+")
-    first = next(line for line in text.split("\n") if line.strip())
+    first = next(line for line in text.split("\n") if line)
     indicator = "2" if first[0] in " \t" else ""
     return "|" + indicator + chomp
 

@@ -35,6 +35,14 @@ def test_multi_line_strings_are_literal_blocks_with_the_right_chomping() -> None
                                    "d": "  indented\nz\n"}
 
 
+def test_a_block_whose_lines_are_only_unicode_spaces_reads_back() -> None:
+    # Found by the round-trip property: str.strip() calls "\xa0" blank, YAML does not.
+    values = {"a": "\n\xa0", "b": "\u3000\nb", "c": "\n\n  a\n"}
+    out = dump(values)
+    assert out == "a: |-\n\n  \xa0\nb: |-\n  \u3000\n  b\nc: |2\n\n\n    a\n"
+    assert yaml.safe_load(out) == values
+
+
 def test_floats_always_read_back_as_floats() -> None:
     out = dump({"a": 1e20, "b": 1.0, "c": -2.5e-7})
     assert yaml.safe_load(out) == {"a": 1e20, "b": 1.0, "c": -2.5e-7}
