@@ -8,11 +8,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from ork.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
+
+# Property tests explore new random examples on every local run (that is how they find
+# bugs), and the same examples on every CI run (so a red CI always means a change broke
+# something, never that the dice found an old bug): .ci/run sets HYPOTHESIS_PROFILE=ci.
+# A failure found locally is kept as an explicit example test.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("dev", print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @dataclass(frozen=True)
