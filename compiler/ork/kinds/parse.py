@@ -170,7 +170,9 @@ def _one(path: Path, errs: list[dict[str, Any]], data: Any, model: type[BaseMode
                           hint=f"add `{field}:` here")
     if deeper:
         return None  # a union member's own errors below explain this one better
-    got = _kind_of(_walk(data, path))
+    value = _walk(data, path)
+    literal = all(e["type"] == "literal_error" for e in errs)
+    got = repr(value) if literal and isinstance(value, str | int) else _kind_of(value)
     expected = sorted({_expected(e) for e in errs})
     return Diagnostic("wrong-type",
                       f"`{path[-1] if path else 'document'}` should be "
@@ -187,6 +189,9 @@ _EXPECTED = {
 
 
 def _expected(err: dict[str, Any]) -> str:
+    allowed = (err.get("ctx") or {}).get("expected")
+    if err["type"] == "literal_error" and allowed:
+        return f"one of {allowed}"
     text = _EXPECTED.get(err["type"])
     if text:
         return text
