@@ -176,9 +176,9 @@ def simulate(settings: Settings, sim_file: str | None, bundle_path: str | None,
         raise UsageError("usage", "pass either -f SIMULATE.yaml or --bundle B --cr CR…",
                          hint="ork simulate -f simulate.yaml, or ork simulate --bundle "
                               "bundle.yaml --cr cr.yaml")
-    expect = None
+    expect, workloads = None, ()
     if sim_file is not None:
-        bundle, crs, spec_cycles, expect = _from_simulate(settings, sim_file)
+        bundle, crs, spec_cycles, expect, workloads = _from_simulate(settings, sim_file)
         cycles = cycles or spec_cycles
     else:
         assert bundle_path is not None
@@ -188,7 +188,8 @@ def simulate(settings: Settings, sim_file: str | None, bundle_path: str | None,
                               lock=settings.cwd / lock_path if lock_path else None)
         crs = [o for p in cr_files for o in kubectl.read_objects(_read(settings, p, "CR"), p)]
     print_warnings(settings, bundle.warnings)
-    result = sim.run(bundle, crs, cycles=cycles or sim.DEFAULT_CYCLES, expect=expect)
+    result = sim.run(bundle, crs, cycles=cycles or sim.DEFAULT_CYCLES, expect=expect,
+                     workloads=workloads)
     render = {"text": report.text, "yaml": report.yaml, "json": report.to_json}[fmt]
     click.echo(render(result), nl=False)
     if result.failures:
@@ -198,15 +199,23 @@ def simulate(settings: Settings, sim_file: str | None, bundle_path: str | None,
                             f"{len(result.failures)} expectation(s) of the simulation failed")
 
 
-def _from_simulate(settings: Settings, path: str) -> tuple[Any, list[Any], int | None, Any]:
+def _from_simulate(settings: Settings,
+                   path: str) -> tuple[Any, list[Any], int | None, Any, tuple[Any, ...]]:
+    from dataclasses import replace
+
     from .. import yamlsrc
-    from ..errors import InputError, Loc, Span
+    from ..errors import InputError, Loc, OrkError, Span
     from ..kinds import Simulate, parse_document
     from ..runtime import bundle as bundles
     from ..runtime import kubectl
 
     docs = yamlsrc.load(_read(settings, path, "Simulate file"), path)
-    model = parse_document(docs[0].value, Loc(path, 0)).model if docs else None
+    try:
+        model = parse_document(docs[0].value, Loc(path, 0)).model if docs else None
+    except OrkError as err:  # shape errors carry document paths: point them into the file
+        raise type(err).of(
+            replace(d, span=d.span or _span(docs[0], path, d.loc.path if d.loc else ()))
+            for d in err.diagnostics) from err
     where = Span(path, 1, 1)
     if not isinstance(model, Simulate):
         raise InputError("unknown-kind", f"{path} is not a Simulate document", span=where)
@@ -226,7 +235,55 @@ def _from_simulate(settings: Settings, path: str) -> tuple[Any, list[Any], int |
                          span=where)
     crs = [o for n in names for o in kubectl.read_objects(_read(settings, str(base / n), "CR"),
                                                           n)]
-    return bundle, crs, spec.cycles, spec.expect
+    workloads = spec.workloads or ()
+    _check_workloads(workloads, lambda *p: _span(docs[0], path, ("spec", "workloads", *p)))
+    return bundle, crs, spec.cycles, spec.expect, workloads
+
+
+def _span(doc: Any, path: str, at: tuple[Any, ...]) -> Any:
+    """Return the span of a path in a document, or of its nearest written ancestor."""
+    from .. import yamlsrc
+    from ..errors import Span
+
+    while at and at not in doc.spans:
+        at = at[:-1]
+    return yamlsrc.span_of(path, doc.spans[at]) if at in doc.spans else Span(path, 1, 1)
+
+
+def _check_workloads(workloads: tuple[Any, ...], span: Any) -> None:
+    """Refuse a ``workloads`` entry the simulation cannot apply, at the field that is wrong.
+
+    Raises:
+        OrkError: invalid-value, every problem at once.
+    """
+    from ..errors import Collector, InputError
+    from ..runtime.simulate import WORKLOADS
+
+    errors = Collector()
+
+    def bad(i: int, field: str, message: str, hint: str) -> None:
+        errors.add(InputError("invalid-value", message, span=span(i, field), hint=hint))
+
+    for i, w in enumerate(workloads):
+        kind = w.resource.lower()
+        if kind not in WORKLOADS:
+            bad(i, "resource", f"{w.resource!r} is not a workload the simulation can hold back",
+                "one of deployments, statefulSets, jobs")
+        elif kind == "jobs" and (w.ready_replicas is not None or w.job is None):
+            bad(i, "readyReplicas" if w.ready_replicas is not None else "resource",
+                f"a Job's state is `job`, not readyReplicas ({w.name})",
+                "job: succeeded, failed or active")
+        elif kind != "jobs" and (w.job is not None or w.ready_replicas is None):
+            bad(i, "job" if w.job is not None else "resource",
+                f"a {w.resource} entry's state is readyReplicas ({w.name})",
+                "readyReplicas: the number of ready replicas, 0 or more")
+        elif w.ready_replicas is not None and w.ready_replicas < 0:
+            bad(i, "readyReplicas", f"readyReplicas must be 0 or more, not {w.ready_replicas}",
+                "readyReplicas: 0 holds every replica back")
+        if w.until_cycle is not None and w.until_cycle < 1:
+            bad(i, "untilCycle", f"untilCycle must be 1 or more, not {w.until_cycle}",
+                "leave it out to hold the state for the whole simulation")
+    errors.raise_if_any()
 
 
 def _compile(settings: Settings, entry: Path) -> bytes:

@@ -33,6 +33,18 @@ class Expect(Model):
     absent: tuple[Absent, ...] | None = None
 
 
+class Workload(Model):
+    """How one workload behaves in the simulation instead of being healthy at once: a
+    Deployment or StatefulSet with fewer ready replicas, a Job that fails or still runs.
+    The state holds through ``untilCycle`` (the whole simulation without it)."""
+
+    resource: Str
+    name: Str
+    ready_replicas: Int | None = None
+    job: Literal["succeeded", "failed", "active"] | None = None
+    until_cycle: Int | None = None
+
+
 class SimulateSpec(Model):
     """Which bundle input and which CRs to simulate, for how many cycles."""
 
@@ -42,6 +54,7 @@ class SimulateSpec(Model):
     cr: Str | None = None
     cr_files: tuple[Str, ...] | None = None
     cycles: Int | None = None
+    workloads: tuple[Workload, ...] | None = None
     expect: Expect | None = None
 
 

@@ -4,6 +4,10 @@ Each cycle reconciles every CR once (CRDs in start order, CRs by namespace and n
 records the writes it made. Expectations of a Simulate document are then checked: ops per
 cycle, objects absent at the end, ``steady`` (no write in the last cycle) and ``noErrors``
 (no reconcile failed; a denial by an admission rule is an outcome, not an error).
+
+Workloads are healthy at once (Deployments and StatefulSets ready, Jobs succeeded) unless
+the Simulate file's ``workloads`` says otherwise (:class:`Health`); a state that ends with
+``untilCycle`` turns healthy at the start of the next cycle, as pods becoming ready would.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..errors import RuntimeError_
-from ..kinds.simulate import Expect
+from ..kinds.simulate import Expect, Workload
 from ..templates.k8s import reproducible
 from .bundle import Bundle
 from .cluster import Event
@@ -21,9 +25,47 @@ from .memory import MemoryCluster
 from .objects import GK, Key, Obj, resource_word
 from .reconcile import Reconciler
 from .recorder import Op, Recorder
-from .storecore import EVENT
+from .storecore import EVENT, simulate_status
 
 DEFAULT_CYCLES = 10
+# The resource words a Simulate file's `workloads` may name, and what each accepts.
+WORKLOADS = {"deployments": GK("apps", "Deployment"), "statefulsets": GK("apps", "StatefulSet"),
+             "jobs": GK("batch", "Job")}
+
+
+class Health:
+    """Workload statuses for a simulation: healthy, except the Simulate file's states while
+    their cycle lasts."""
+
+    def __init__(self, states: Sequence[Workload] = ()) -> None:
+        self.states = {(WORKLOADS[w.resource.lower()], w.name): w for w in states}
+        self.cycle = 1
+
+    def __call__(self, obj: Obj) -> None:
+        """Set an object's status for the current cycle."""
+        simulate_status(obj)
+        state = self.states.get((GK.of(obj), Key.of(obj).name))
+        if state is None or (state.until_cycle is not None and self.cycle > state.until_cycle):
+            return
+        status = obj["status"]
+        if state.ready_replicas is not None:
+            ready = min(state.ready_replicas, int(status.get("replicas") or 0))
+            status.update(readyReplicas=ready, availableReplicas=ready)
+        elif state.job == "failed":
+            obj["status"] = {"failed": 1, "conditions": [{"type": "Failed", "status": "True"}]}
+        elif state.job == "active":
+            obj["status"] = {"active": 1}
+
+    def settle(self, cluster: MemoryCluster, cycle: int) -> None:
+        """Start a cycle: the workloads a state names get this cycle's status."""
+        self.cycle = cycle
+        for gk, name in sorted(self.states):
+            for obj in cluster.list(gk):
+                if Key.of(obj).name == name:
+                    meta = obj["metadata"]
+                    cluster.patch({"apiVersion": obj["apiVersion"], "kind": obj["kind"],
+                                   "metadata": {"name": name,
+                                                "namespace": meta.get("namespace")}})
 
 
 @dataclass(frozen=True)
@@ -47,7 +89,7 @@ class Report:
 
 
 def run(bundle: Bundle, crs: Sequence[Obj], *, cycles: int = DEFAULT_CYCLES,
-        expect: Expect | None = None) -> Report:
+        expect: Expect | None = None, workloads: Sequence[Workload] = ()) -> Report:
     """Return the report of simulating ``crs`` against the bundle's Katalog.
 
     Raises:
@@ -55,11 +97,14 @@ def run(bundle: Bundle, crs: Sequence[Obj], *, cycles: int = DEFAULT_CYCLES,
     """
     config = build(bundle.katalog)
     cluster = MemoryCluster()
+    health = Health(workloads)
+    cluster.workload_status = health
     for cr in crs:
         _admit(cluster, config, cr)
     plurals = config.plurals()
     with reproducible():  # now, uuidv4 and randAlphaNum: the same inputs, the same output
-        done = tuple(_cycle(n, cluster, config, plurals) for n in range(1, cycles + 1))
+        done = tuple(_cycle(n, cluster, config, plurals, health)
+                     for n in range(1, cycles + 1))
     objects = tuple(o for o in cluster.all_objects() if GK.of(o) != EVENT)
     failures = tuple(check(expect, done, objects, plurals)) if expect else ()
     notes = tuple(f"{c.name}: {g} are not supported by this runtime (skipped)"
@@ -82,7 +127,8 @@ def _admit(cluster: MemoryCluster, config: RuntimeConfig, cr: Obj) -> None:
 
 
 def _cycle(number: int, cluster: MemoryCluster, config: RuntimeConfig,
-           plurals: dict[GK, str]) -> Cycle:
+           plurals: dict[GK, str], health: Health) -> Cycle:
+    health.settle(cluster, number)
     ops: list[Op] = []
     events: list[Event] = []
     errors: list[str] = []

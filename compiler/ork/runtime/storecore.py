@@ -54,6 +54,9 @@ class StoreCluster:
 
     def __init__(self, *, clock: Callable[[], str]) -> None:
         self._clock = clock
+        # Sets a workload's status on every write, as the cluster's controllers would:
+        # healthy at once by default; `ork simulate` puts a Simulate file's states here.
+        self.workload_status: Callable[[Obj], None] = simulate_status
 
     # -- to be supplied by a backend -------------------------------------------------------
     def tx(self) -> AbstractContextManager[Tx]:
@@ -167,14 +170,14 @@ class StoreCluster:
             new["metadata"]["generation"] = int(live["metadata"].get("generation") or 1) + 1
         else:
             new["metadata"]["generation"] = live["metadata"].get("generation") or 1
-        simulate_status(new)
+        self.workload_status(new)
         if new == live:
             return live
         return self._store(tx, key, new, tx.next_rv())
 
     def _store(self, tx: Tx, key: Key, obj: Obj, rv: int) -> Obj:
         obj["metadata"]["resourceVersion"] = str(rv)
-        simulate_status(obj)
+        self.workload_status(obj)
         tx.write(key, obj, rv)
         return deep_copy(obj)
 
