@@ -6,12 +6,18 @@ the compiler (``simulate`` of a Katalog or Komposer compiles it here, in memory,
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .common import Settings, note, print_warnings
+
+if TYPE_CHECKING:  # the runtime's modules load only when a command needs them
+    from ..errors import Span
+    from ..kinds.simulate import Workload
+    from ..yamlsrc import Document
 
 DEFAULT_STATE = ".ork/cluster"
 BACKENDS = ("local", "memory", "kube")
@@ -176,7 +182,8 @@ def simulate(settings: Settings, sim_file: str | None, bundle_path: str | None,
         raise UsageError("usage", "pass either -f SIMULATE.yaml or --bundle B --cr CR…",
                          hint="ork simulate -f simulate.yaml, or ork simulate --bundle "
                               "bundle.yaml --cr cr.yaml")
-    expect, workloads = None, ()
+    expect: Any = None
+    workloads: tuple[Workload, ...] = ()
     if sim_file is not None:
         bundle, crs, spec_cycles, expect, workloads = _from_simulate(settings, sim_file)
         cycles = cycles or spec_cycles
@@ -200,7 +207,8 @@ def simulate(settings: Settings, sim_file: str | None, bundle_path: str | None,
 
 
 def _from_simulate(settings: Settings,
-                   path: str) -> tuple[Any, list[Any], int | None, Any, tuple[Any, ...]]:
+                   path: str) -> tuple[Any, list[Any], int | None, Any,
+                                       tuple[Workload, ...]]:
     from dataclasses import replace
 
     from .. import yamlsrc
@@ -240,7 +248,7 @@ def _from_simulate(settings: Settings,
     return bundle, crs, spec.cycles, spec.expect, workloads
 
 
-def _span(doc: Any, path: str, at: tuple[Any, ...]) -> Any:
+def _span(doc: Document, path: str, at: tuple[str | int, ...]) -> Span:
     """Return the span of a path in a document, or of its nearest written ancestor."""
     from .. import yamlsrc
     from ..errors import Span
@@ -250,7 +258,8 @@ def _span(doc: Any, path: str, at: tuple[Any, ...]) -> Any:
     return yamlsrc.span_of(path, doc.spans[at]) if at in doc.spans else Span(path, 1, 1)
 
 
-def _check_workloads(workloads: tuple[Any, ...], span: Any) -> None:
+def _check_workloads(workloads: Sequence[Workload],
+                     span: Callable[[int, str], Span]) -> None:
     """Refuse a ``workloads`` entry the simulation cannot apply, at the field that is wrong.
 
     Raises:
