@@ -43,7 +43,8 @@ class Reporter(Protocol):
     """Hooks the CLI plugs in; every method may do nothing."""
 
     def stage(self, name: str, hit: bool, key: str, changed: list[str]) -> None:
-        """A stage was looked up: hit or miss, its key, what changed since the last build."""
+        """A stage was looked up: hit or miss, its key, and for a miss why it ran (see
+        :func:`why_missed`)."""
 
 
 class QuietReporter:
@@ -51,6 +52,28 @@ class QuietReporter:
 
     def stage(self, name: str, hit: bool, key: str, changed: list[str]) -> None:
         """Ignore stage events."""
+
+
+# Why a stage ran when no input of it changed (--explain prints these as they are).
+FIRST_BUILD = "(no earlier build of these entry files)"
+FIRST_RUN = "(the last build of these entry files did not run this stage)"
+NEW_VERSION = "(another ork or stage version)"
+EVICTED = "(its result is no longer in the cache)"
+FRESH = "(resolving every source again)"
+NO_REUSE = "(reusing nothing from the cache)"
+REASONS = frozenset({FIRST_BUILD, FIRST_RUN, NEW_VERSION, EVICTED, FRESH, NO_REUSE})
+
+
+def why_missed(last: dict[str, Any] | None, key: str, changed: list[str]) -> list[str]:
+    """Return why a stage missed: what changed since the last build of the same entry
+    files (``last`` is that build's record of the stage), else the one reason left."""
+    if changed:
+        return changed
+    if last is None:
+        return [FIRST_BUILD]
+    if not last:
+        return [FIRST_RUN]
+    return [EVICTED if last.get("key") == key else NEW_VERSION]
 
 
 @dataclass(frozen=True)
@@ -197,14 +220,14 @@ def _run(req: Request, ctx: Context, until: str) -> Build:
         return _done(ctx, req, record, build)
     merge_key = _key("merge", [build.graph.semantic_digest()], {})
     build.resolved_digest = _cached(ctx, build, "merge", merge_key, last,
-                                    {"graph": build.graph.semantic_digest()}, record,
+                                    {"graph": build.graph.semantic_digest()}, {}, record,
                                     lambda: _run_merge(build, last))
     if until == "merge":
         return _done(ctx, req, record, build)
     options = {"for_bundle": req.for_bundle}
     validate_key = _key("validate", [build.resolved_digest], options)
     build.report_digest = _cached(ctx, build, "validate", validate_key, last,
-                                  {"resolved": build.resolved_digest}, record,
+                                  {"resolved": build.resolved_digest}, options, record,
                                   lambda: _run_validate(build, req, last))
     _raise_report(build)
     if until == "validate":
@@ -213,7 +236,8 @@ def _run(req: Request, ctx: Context, until: str) -> Build:
     inputs = [build.resolved_digest, build.graph_digest, build.report_digest]
     render_key = _key("render", inputs, render_opts)
     out = _cached(ctx, build, "render", render_key, last,
-                  {"resolved": build.resolved_digest, "graph": build.graph_digest}, record,
+                  {"resolved": build.resolved_digest, "graph": build.graph_digest}, render_opts,
+                  record,
                   lambda: _run_render(build, req, last))
     rendered = json.loads(build.bytes_of(out))
     build.bundle_digest, build.lock_digest = rendered["bundle"], rendered["lock"]
@@ -235,7 +259,8 @@ def _fetch_key(req: Request) -> str:
 def _fetch(req: Request, ctx: Context) -> Build:
     key = _fetch_key(req)
     last = _last_build(ctx.store, req)
-    hit = None if req.fresh or not ctx.reuse else _trace_hit(ctx.store, req, key)
+    reuse = ctx.reuse and not req.fresh
+    hit = _trace_hit(ctx.store, req, key) if reuse else None
     if hit is not None:
         ctx.reporter.stage("fetch", True, key, [])
         return Build(ctx, hit["output"], warnings=diagjson.load(hit.get("warnings")),
@@ -250,7 +275,9 @@ def _fetch(req: Request, ctx: Context) -> Build:
     files = dict(result.local_files)
     changed = sorted(p for p in set(files) | set(before) if files.get(p) != before.get(p))
     changed += [what for what, now in _fetch_inputs(req).items() if prev.get(what) != now]
-    ctx.reporter.stage("fetch", False, key, changed if last else [])
+    ctx.reporter.stage("fetch", False, key, why_missed(
+        prev if last else None, key, changed if last else []) if reuse
+        else [FRESH if ctx.reuse else NO_REUSE])
     graph_digest = ctx.store.put_json(result.graph.model_dump(mode="json"))
     trace = {"files": files, "output": graph_digest,
              "warnings": diagjson.dump(result.warnings)}
@@ -286,18 +313,26 @@ def _trace_files(store: Store, req: Request) -> dict[str, str]:
 
 
 def _cached(ctx: Context, build: Build, stage: str, key: str, last: dict[str, Any] | None,
-            inputs: dict[str, str], record: dict[str, Any], compute: Callable[[], Any]) -> str:
+            inputs: dict[str, str], options: dict[str, Any], record: dict[str, Any],
+            compute: Callable[[], Any]) -> str:
     """Return the output digest of a stage, running it only on a miss."""
-    record[stage] = {"key": key, "inputs": inputs}
+    record[stage] = {"key": key, "inputs": inputs, "options": digest(options)}
     stored = ctx.store.get_key("keys", key) if ctx.reuse else None
     entry = _record(stored)
     if entry is not None and ctx.store.has(entry["output"]):
         ctx.reporter.stage(stage, True, key, [])
         build.warnings.extend(diagjson.load(entry.get("warnings")))
         return str(entry["output"])
-    prev = (last or {}).get(stage, {}).get("inputs", {})
-    changed = sorted(k for k in inputs if prev.get(k) != inputs[k]) if last else []
-    ctx.reporter.stage(stage, False, key, changed)
+    if ctx.reuse:
+        before = (last or {}).get(stage) or {}
+        prev = before.get("inputs") or {}
+        changed = sorted(k for k in inputs if k in prev and prev[k] != inputs[k])
+        if before.get("options", record[stage]["options"]) != record[stage]["options"]:
+            changed.append("options")
+        ctx.reporter.stage(stage, False, key, why_missed(
+            before if last else None, key, changed))
+    else:
+        ctx.reporter.stage(stage, False, key, [NO_REUSE])
     output, warnings = compute()
     out_digest = ctx.store.put(output)
     build.warnings.extend(warnings)
@@ -449,7 +484,8 @@ def _done(ctx: Context, req: Request, record: dict[str, Any], build: Build) -> B
                    build.bundle_digest, build.lock_digest):
         if output:
             build.bytes_of(output)  # whole now, or Vanished: run() builds again
-    record["fetch"] = {"files": _trace_files(ctx.store, req), **_fetch_inputs(req)}
+    record["fetch"] = {"files": _trace_files(ctx.store, req), "key": _fetch_key(req),
+                       **_fetch_inputs(req)}
     ctx.store.set_key("builds", _build_id(req), json.dumps(record, sort_keys=True))
     if any(w.span is None and w.loc is not None for w in build.warnings):
         locator = build.locator()

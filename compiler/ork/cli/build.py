@@ -56,10 +56,13 @@ class _Explain:
     """``--explain``: one line per stage, hit or miss, with what changed."""
 
     def stage(self, name: str, hit: bool, key: str, changed: list[str]) -> None:
+        from ..pipeline import REASONS
+
         state = "hit " if hit else "miss"
-        why = f"  changed: {', '.join(changed)}" if changed else ""
-        if not hit and not changed:
-            why = "  (no earlier build of these entry files)" if name == "fetch" else ""
+        if changed and changed[0] in REASONS:
+            why = f"  {changed[0]}"
+        else:
+            why = f"  changed: {', '.join(changed)}" if changed else ""
         click.echo(f"{name:<8} {state} {key[:19]}…{why}", err=True)
 
 
