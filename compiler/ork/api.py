@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import fsio, lockfile, pipeline
+from . import fsio, lockfile, nearby, pipeline
 from .errors import Diagnostic, InputError, InternalError, UsageError
 from .locking import (
     Mode,
@@ -53,9 +53,13 @@ class Project:
                                  hint="pass the entry file with -f FILE")
         paths = [Path(os.path.normpath(cwd / f)) for f in files]
         for given, path in zip(files, paths, strict=True):
+            if path.is_dir():
+                raise InputError("file-not-found", f"{given} is a directory, not a YAML file",
+                                 hint=nearby.directory(path, given, "pass the entry file "
+                                                       "with -f FILE"))
             if not path.is_file():
                 raise InputError("file-not-found", f"{given}: no such file",
-                                 hint="check the path given to -f")
+                                 hint=nearby.missing(path, given, "check the path given to -f"))
         root = paths[0].parent
         entries = tuple(Path(os.path.relpath(p, root)).as_posix() for p in paths)
         return cls(root, entries)

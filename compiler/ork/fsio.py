@@ -141,7 +141,8 @@ def _write_special(path: Path, data: bytes) -> bool:
         with path.open("wb") as fh:
             fh.write(data)
     except OSError as exc:
-        raise InputError("output-write-failed", f"cannot write {path}: {exc.strerror}") from exc
+        raise InputError("output-write-failed", f"cannot write {path}: {exc.strerror}",
+                         hint="check the path given to -o and its permissions") from exc
     return True
 
 

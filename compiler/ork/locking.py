@@ -146,12 +146,12 @@ def _missing(entry: LockEntry, lock_name: str, span: Span | None,
     if placeholder:
         notes.append(Note("what it imports in turn is not checked until it is locked"))
     return Diagnostic("lock-stale", f"{entry.ref} is missing from {lock_name}", "error", span,
-                      notes=tuple(notes))
+                      notes=tuple(notes))  # hint: FIX, once, on the list's last entry
 
 
 def _extra(entry: LockEntry, lock_name: str, span: Span | None) -> Diagnostic:
     return Diagnostic("lock-stale", f"{lock_name} pins {entry.ref}, which no source requires "
-                      "any more (extra entry)", "error", span,
+                      "any more (extra entry)", "error", span,  # hint: FIX, once, at the end
                       notes=tuple(Note(f"{lock_name} says: required by {r}")
                                   for r in entry.required_by))
 
@@ -166,7 +166,8 @@ def _stale(have: LockEntry, need: LockEntry, lock_name: str, span: Span | None) 
         notes.append(Note(f"{label} of the sources: {_show(getattr(need, f))}"))
     names = ", ".join("requiredBy" if f == "required_by" else f for f in fields)
     return Diagnostic("lock-stale", f"the {lock_name} entry for {have.ref} is stale "
-                      f"(differs in {names})", "error", span, notes=tuple(notes))
+                      f"(differs in {names})", "error", span,
+                      notes=tuple(notes))  # hint: FIX, once, on the list's last entry
 
 
 def _show(value: Any) -> str:

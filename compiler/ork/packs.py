@@ -88,5 +88,6 @@ def copy(pack: Pack, target: Path, *, force: bool = False) -> list[Path]:
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(pack.root / rel, dest)
     except OSError as exc:
-        raise InputError("output-write-failed", f"cannot write {target}: {exc.strerror}") from exc
+        raise InputError("output-write-failed", f"cannot write {target}: {exc.strerror}",
+                         hint="give a writable directory: ork init --pack NAME DIR") from exc
     return files

@@ -112,10 +112,13 @@ def _split_version(raw: str, rest: str, span: Span | None) -> tuple[str, str | N
     if ":" in last:
         rest, tag2 = rest.rsplit(":", 1)
         if tag is not None and tag2:
-            raise InputError("invalid-reference", f"{raw!r} has two tags", span=span)
+            raise InputError("invalid-reference", f"{raw!r} has two tags", span=span,
+                             hint="write NAME:TAG, or NAME@sha256:DIGEST")
         tag = tag2
     if tag is not None and not _TAG_RE.match(tag):
-        raise InputError("invalid-reference", f"{raw!r}: invalid tag {tag!r}", span=span)
+        raise InputError("invalid-reference", f"{raw!r}: invalid tag {tag!r}", span=span,
+                         hint="a tag is letters, digits, '_', '.' and '-' (at most 128), "
+                              "starting with a letter, digit or '_'")
     return rest, tag, digest
 
 

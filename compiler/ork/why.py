@@ -97,7 +97,8 @@ def _by_key(node: Any, name: str, path: list[PathPart]) -> PathPart:
                 return i
         raise UsageError("usage", f"{_where(path)} has no item {name!r}",
                          hint=_did_you_mean(name, [k for k in keys if isinstance(k, str)]))
-    raise UsageError("usage", f"{_where(path)} is a value, not a list or mapping")
+    raise UsageError("usage", f"{_where(path)} is a value, not a list or mapping",
+                     hint="ask about it or one of its parents, not a path below it")
 
 
 def _step(node: Any, step: PathPart, path: list[PathPart]) -> Any:

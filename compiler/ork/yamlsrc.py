@@ -81,7 +81,7 @@ def load(data: bytes, path: str, *, max_size: int = DEFAULT_MAX_FILE_SIZE) -> li
                 continue
             docs.append(Document(index, value, builder.spans))
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(exc, path) from exc
+        raise _syntax_error(exc, path, text) from exc
     except yaml.YAMLError as exc:  # reader errors: control characters, bad encodings
         raise _reader_error(exc, path, text) from exc
     except RecursionError as exc:
@@ -121,7 +121,7 @@ def _compose_all(text: str) -> Iterator[yaml.Node | None]:
         loader.dispose()
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError, path: str) -> InputError:
+def _syntax_error(exc: yaml.MarkedYAMLError, path: str, text: str) -> InputError:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else 1
     col = mark.column + 1 if mark else 1
@@ -134,7 +134,45 @@ def _syntax_error(exc: yaml.MarkedYAMLError, path: str) -> InputError:
     elif exc.context:
         problem = f"{problem} ({exc.context})"
     return InputError("yaml-syntax", problem, span=Span(path, line, col, line, col + 1),
-                      notes=notes)
+                      notes=notes, hint=_syntax_hint(problem, _char_at(text, mark)))
+
+
+# What usually causes each of the parser's complaints, by the words of its message.
+_SYNTAX_HINTS = (
+    ("mapping values are not allowed", "quote a value that contains ': ', or check that "
+                                       "this key is indented like its siblings"),
+    ("expected ',' or ']'", "close the list opened where the note points, or quote an item "
+                            "that contains , [ ] { } or #"),
+    ("expected ',' or '}'", "close the mapping opened where the note points, or quote a "
+                            "value that contains , [ ] { } or #"),
+    ("could not find expected ':'", "a key needs ': ' after it; a string over several lines "
+                                    "needs quotes or a | or > block"),
+    ("expected <block end>", "check the indentation: the entries of one mapping or list "
+                             "start in the same column"),
+    ("did not find expected key", "check the indentation: the entries of one mapping start "
+                                  "in the same column"),
+    ("did not find expected '-'", "check the indentation: the items of one list start in "
+                                  "the same column"),
+    ("undefined alias", "define the anchor (&name) before the alias (*name) that uses it"),
+    ("unknown escape", "in double quotes a backslash starts an escape: use single quotes, "
+                       "or write \\\\ for a backslash"),
+    ("unexpected end of stream", "a quoted string or a bracket is not closed"),
+    ("cannot start any token", "quote a value that starts with @, ` or %"),
+)
+
+
+def _char_at(text: str, mark: yaml.Mark | None) -> str:
+    index = mark.index if mark is not None else -1
+    return text[index] if 0 <= index < len(text) else ""
+
+
+def _syntax_hint(problem: str, char: str = "") -> str:
+    if char == "\t":
+        return "YAML does not allow tabs for indentation: use spaces"
+    for words, hint in _SYNTAX_HINTS:
+        if words in problem:
+            return hint
+    return "check the indentation and quoting on this line and the one before it"
 
 
 def _reader_error(exc: yaml.YAMLError, path: str, text: str) -> InputError:
@@ -147,7 +185,8 @@ def _reader_error(exc: yaml.YAMLError, path: str, text: str) -> InputError:
         message = f"character U+{ord(char):04X} is not allowed in YAML" if char else str(exc)
         return InputError("yaml-syntax", message, span=Span(path, line, col, line, col + 1),
                           hint="remove control characters such as NUL from the file")
-    return InputError("yaml-syntax", str(exc), span=Span(path, 1, 1, 1, 1))
+    return InputError("yaml-syntax", str(exc), span=Span(path, 1, 1, 1, 1),
+                      hint=_syntax_hint(str(exc)))
 
 
 class _Builder:
@@ -216,7 +255,8 @@ class _Builder:
             for src in sources:
                 if not isinstance(src, yaml.MappingNode):
                     raise InputError("unsupported-yaml", "a merge key (<<) must name mappings",
-                                     span=self._span(src))
+                                     span=self._span(src),
+                                     hint="write `<<: *anchor` where &anchor marks a mapping")
                 for mk, mv in self._merged_pairs(src):
                     if isinstance(mk, yaml.ScalarNode) and mk.value not in names:
                         names.add(mk.value)
@@ -253,7 +293,8 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):  # timestamps, binary, custom tags: keep the text
             return str(node.value)
         raise InputError("unsupported-yaml", f"unsupported YAML node tagged {tag}",
-                         span=self._span(node))
+                         span=self._span(node), hint="remove the tag: ork reads plain "
+                                                     "mappings, lists and scalars")
 
     def _span(self, node: yaml.Node) -> Span:
         s, e = node.start_mark, node.end_mark

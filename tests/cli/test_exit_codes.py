@@ -79,6 +79,24 @@ def test_invalid_input_exits_1_with_every_error_and_no_traceback(ork: Ork,
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(("given", "message", "hint"), [
+    ("p", "p is a directory, not a YAML file", "did you mean 'p/katalog.yaml'?"),
+    ("p/", "p/ is a directory, not a YAML file", "did you mean 'p/katalog.yaml'?"),
+    (".", ". is a directory, not a YAML file", "pass the entry file with -f FILE"),
+    ("p/katalg.yaml", "p/katalg.yaml: no such file", "did you mean 'p/katalog.yaml'?"),
+    ("p/katalog.yml", "p/katalog.yml: no such file", "did you mean 'p/katalog.yaml'?"),
+    ("p/nope.yaml", "p/nope.yaml: no such file", "check the path given to -f"),
+])
+def test_an_entry_that_is_not_a_file_suggests_the_one_meant(ork: Ork, tmp_path: Path,
+                                                            given: str, message: str,
+                                                            hint: str) -> None:
+    (tmp_path / "p").mkdir()
+    shutil.copy(FIXTURES / "generate" / "single-katalog" / "katalog.yaml", tmp_path / "p")
+    result = ork("validate", "-f", given)
+    assert result.code == 1, result
+    assert result.stderr == f"error[file-not-found]: {message}\n  hint: {hint}\n"
+
+
 def test_a_failed_build_leaves_the_previous_outputs_untouched(ork: Ork, tmp_path: Path) -> None:
     root = _project(GOOD, tmp_path / "p")
     assert ork("generate", "bundle", "-f", "komposer.yaml", cwd=root).code == 0

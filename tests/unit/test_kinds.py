@@ -47,6 +47,31 @@ def test_unknown_fields_say_did_you_mean_and_point_at_the_key() -> None:
     assert diag.loc == Loc("f", 0, ("spec", "crds", "web", "dependOn"), key=True)
 
 
+@pytest.mark.parametrize(("value", "hint"), [
+    ('"3"', "remove the quotes around the value"),
+    ("[3]", "change it to an integer"),
+])
+def test_a_wrong_type_hints_at_how_to_write_the_value(value: str, hint: str) -> None:
+    text = KATALOG + f"      operatorBox:\n        reconcile:\n          workers: {value}\n"
+    with pytest.raises(InputError) as info:
+        parse(text)
+    assert [(d.code, d.hint) for d in info.value.diagnostics] == [("wrong-type", hint)]
+
+
+@pytest.mark.parametrize(("text", "hint"), [
+    ("      enabled: sometimes\n", "write true or false"),
+    ("      enabled: 'false'\n", "remove the quotes around the value"),
+    ("      dependsOn: web\n", "write a list: `[a, b]`, or one `- item` per line"),
+    ("      apiTypes: [Web]\n", "write `key: value` entries here, not `- ` list items"),
+    ("      apiTypes:\n", "give it a value: a key with nothing after it is null"),
+])
+def test_wrong_type_hints_by_what_was_written(text: str, hint: str) -> None:
+    base = KATALOG.replace("      apiTypes: {kind: Web}\n", "") if "apiTypes" in text else KATALOG
+    with pytest.raises(InputError) as info:
+        parse(base + text)
+    assert hint in [d.hint for d in info.value.diagnostics]
+
+
 def test_all_shape_errors_are_reported_at_once() -> None:
     found = codes(KATALOG + "      enabled: maybe\n      descripton: x\n")
     assert sorted(c for c, _ in found) == ["unknown-field", "wrong-type"]

@@ -42,6 +42,26 @@ def test_syntax_errors_point_at_the_problem() -> None:
     assert info.value.diagnostics[0].span is not None
 
 
+@pytest.mark.parametrize(("text", "hint"), [
+    (b"a:\n\tb: 1\n", "YAML does not allow tabs for indentation: use spaces"),
+    (b"a: @x\n", "quote a value that starts with @, ` or %"),
+    (b"a: b: c\n", "quote a value that contains ': '"),
+    (b"a: [1, 2\n", "close the list opened where the note points"),
+    (b"a: {x: 1\n", "close the mapping opened where the note points"),
+    (b"a:\n  b: 1\n c: 2\n", "check the indentation: the entries of one mapping"),
+    (b"- a\nb: 1\n", "check the indentation: the items of one list"),
+    (b"a: *x\n", "define the anchor (&name) before the alias"),
+    (b'a: "x\\qy"\n', "in double quotes a backslash starts an escape"),
+    (b'a: "abc\n', "a quoted string or a bracket is not closed"),
+])
+def test_syntax_errors_hint_at_the_usual_cause(text: bytes, hint: str) -> None:
+    with pytest.raises(InputError) as info:
+        load(text, "f.yaml")
+    diag = info.value.diagnostics[0]
+    assert diag.code == "yaml-syntax"
+    assert (diag.hint or "").startswith(hint), diag
+
+
 def test_non_utf8_points_at_the_byte() -> None:
     with pytest.raises(InputError, match="0xff") as info:
         load(b"a: 1\nb: \xff\n", "f.yaml")

@@ -138,7 +138,9 @@ def merge_driver(settings: Settings, base: str, ours: str, theirs: str) -> int:
         try:
             data = (settings.cwd / p).read_bytes()
         except OSError as exc:
-            raise InputError("file-not-found", f"{side} ({p}): {exc.strerror}") from exc
+            raise InputError("file-not-found", f"{side} ({p}): {exc.strerror}",
+                             hint="git passes the three versions as %O %A %B (docs/lock.md "
+                                  "shows the driver's set-up)") from exc
         return lockfile.loads(data, side) if data.strip() else lockfile.Lock()
 
     old, mine, other = load(base, "base"), load(ours, "ours"), load(theirs, "theirs")

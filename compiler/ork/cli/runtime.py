@@ -190,7 +190,9 @@ def simulate(settings: Settings, sim_file: str | None, bundle_path: str | None,
     else:
         assert bundle_path is not None
         if not cr_files:
-            raise UsageError("usage", "--bundle needs at least one --cr FILE")
+            raise UsageError("usage", "--bundle needs at least one --cr FILE",
+                             hint="ork simulate --bundle bundle.yaml --cr cr.yaml, or "
+                                  "ork simulate -f simulate.yaml")
         bundle = bundles.load(settings.cwd / bundle_path,
                               lock=settings.cwd / lock_path if lock_path else None)
         crs = [o for p in cr_files for o in kubectl.read_objects(_read(settings, p, "CR"), p)]
@@ -203,7 +205,9 @@ def simulate(settings: Settings, sim_file: str | None, bundle_path: str | None,
         if fmt != "text":
             click.echo("\n".join(report.failures(result)), err=True)
         raise RuntimeError_("simulation-failed",
-                            f"{len(result.failures)} expectation(s) of the simulation failed")
+                            f"{len(result.failures)} expectation(s) of the simulation failed",
+                            hint="the report above says which, per cycle; fix the Katalog or "
+                                 "the expectation")
 
 
 def _from_simulate(settings: Settings,
@@ -226,13 +230,17 @@ def _from_simulate(settings: Settings,
             for d in err.diagnostics) from err
     where = Span(path, 1, 1)
     if not isinstance(model, Simulate):
-        raise InputError("unknown-kind", f"{path} is not a Simulate document", span=where)
+        raise InputError("unknown-kind", f"{path} is not a Simulate document", span=where,
+                         hint="a Simulate file starts with `kind: Simulate` (docs/runtime.md); "
+                              "to simulate a bundle directly, use --bundle and --cr")
     spec = model.spec
     base = (settings.cwd / path).parent
     sources = [s for s in (spec.katalog, spec.komposer, spec.bundle) if s]
     if len(sources) != 1:
         raise InputError("missing-field", "a Simulate needs exactly one of spec.katalog, "
-                         "spec.komposer and spec.bundle", span=where)
+                         "spec.komposer and spec.bundle", span=where,
+                         hint="name the Katalog, Komposer or bundle to simulate, e.g. "
+                              "`katalog: katalog.yaml` under spec")
     if spec.bundle:
         bundle = bundles.load(base / spec.bundle)
     else:
@@ -240,7 +248,8 @@ def _from_simulate(settings: Settings,
     names = ([spec.cr] if spec.cr else []) + list(spec.cr_files or ())
     if not names:
         raise InputError("missing-field", "a Simulate needs spec.cr or spec.crFiles",
-                         span=where)
+                         span=where, hint="name the custom resources to reconcile, e.g. "
+                                          "`cr: cr.yaml` under spec")
     crs = [o for n in names for o in kubectl.read_objects(_read(settings, str(base / n), "CR"),
                                                           n)]
     workloads = spec.workloads or ()

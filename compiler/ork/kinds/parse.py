@@ -47,7 +47,8 @@ def parse_document(value: Any, loc: Loc) -> Parsed:
     errors = Collector()
     if not isinstance(value, dict):
         raise InputError("wrong-type", f"a document must be a mapping, not {_kind_of(value)}",
-                         loc=loc)
+                         loc=loc, hint="a document starts with `apiVersion:` and `kind:` "
+                                       "keys; `---` separates documents")
     kind = _check_header(value, loc, errors)
     errors.raise_if_any()
     assert kind is not None
@@ -177,7 +178,40 @@ def _one(path: Path, errs: list[dict[str, Any]], data: Any, model: type[BaseMode
     return Diagnostic("wrong-type",
                       f"`{path[-1] if path else 'document'}` should be "
                       f"{' or '.join(expected)}, not {got}",
-                      loc=Loc(loc.source, loc.doc, src))
+                      loc=Loc(loc.source, loc.doc, src), hint=_type_hint(expected, value))
+
+
+def _type_hint(expected: list[str], value: Any) -> str:
+    """Return how to write a value of the expected type, from what was written."""
+    if expected[0].startswith("one of "):
+        return f"write {expected[0].removeprefix('one of ')}"
+    if "a mapping" in expected and isinstance(value, list):
+        return "write `key: value` entries here, not `- ` list items"
+    if "a list" in expected and not isinstance(value, list):
+        return "write a list: `[a, b]`, or one `- item` per line"
+    if isinstance(value, str) and _unquoted(value) in expected:
+        return "remove the quotes around the value"
+    if value is None:
+        return "give it a value: a key with nothing after it is null"
+    if expected == ["a boolean"]:
+        return "write true or false"
+    return f"change it to {' or '.join(expected)}"
+
+
+def _unquoted(text: str) -> str:
+    """Return what YAML would read a quoted scalar as without its quotes (its type name)."""
+    if text.lower() in ("true", "false"):
+        return "a boolean"
+    try:
+        int(text)
+        return "an integer"
+    except ValueError:
+        pass
+    try:
+        float(text)
+        return "a number"
+    except ValueError:
+        return "a string"
 
 
 _EXPECTED = {

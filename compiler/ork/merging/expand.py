@@ -330,7 +330,7 @@ def _single_typed_input(source: str, typed: set[str]) -> bool:
 def _located(err: TemplateError, loc: Loc) -> OrkError:
     problem = getattr(err, "problem", None)
     if problem is None:
-        return TemplateError(err.code, err.message, loc=loc)
+        return TemplateError(err.code, err.message, loc=loc, hint=err.diagnostics[0].hint)
     return TemplateError(problem.code, problem.message, hint=problem.hint,
                          loc=loc.within(problem.line, problem.column, problem.length))
 

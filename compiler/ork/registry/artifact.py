@@ -90,7 +90,9 @@ def read_pattern(directory: Path) -> dict[str, bytes]:
         SourceError: invalid-artifact for a subdirectory or an unreadable file.
     """
     if not directory.is_dir():
-        raise InputError("file-not-found", f"{directory.name}: no such pattern directory")
+        raise InputError("file-not-found", f"{directory.name}: no such pattern directory",
+                         hint="give the directory holding the pattern's katalog.yaml or "
+                              "motif.yaml")
     files: dict[str, bytes] = {}
     for path in sorted(directory.iterdir()):
         if path.name.startswith("."):
@@ -102,8 +104,8 @@ def read_pattern(directory: Path) -> dict[str, bytes]:
         try:
             files[path.name] = path.read_bytes()
         except OSError as exc:
-            raise SourceError("invalid-artifact", f"cannot read {path.name}: {exc.strerror}"
-                              ) from exc
+            raise SourceError("invalid-artifact", f"cannot read {path.name}: {exc.strerror}",
+                              hint="check the file's permissions") from exc
     if not any(name in files for name in MAINS):
         raise InputError("file-not-found", f"{directory.name} has no katalog.yaml or motif.yaml",
                          hint="a pattern directory holds katalog.yaml (a Katalog) or "
@@ -153,7 +155,9 @@ def rfc3339(epoch: str) -> str:
         moment = datetime.fromtimestamp(int(epoch), tz=UTC)
     except (ValueError, OverflowError, OSError) as exc:
         raise InputError("invalid-value", f"SOURCE_DATE_EPOCH={epoch!r} is not a number of "
-                         "seconds") from exc
+                         "seconds", hint="set it to a Unix time, e.g. "
+                                         "SOURCE_DATE_EPOCH=$(git log -1 --format=%ct), or "
+                                         "unset it") from exc
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -231,7 +235,9 @@ def parse_manifest(data: bytes, digest: str, where: str) -> Manifest:
                                "org.opencontainers.image.title annotations") from exc
     names = [layer.title for layer in layers]
     if len(set(names)) != len(names):
-        raise SourceError("invalid-artifact", f"{where}: two layers have the same title")
+        raise SourceError("invalid-artifact", f"{where}: two layers have the same title",
+                          hint="each file of a pattern is one layer named by its title; push "
+                               "the pattern again with `ork push`")
     return Manifest(digest, len(data), artifact_type, annotations, tuple(layers))
 
 

@@ -52,14 +52,16 @@ class LayoutRegistry:
             return []
         except OSError as exc:
             raise SourceError("invalid-artifact", f"{self._name}: cannot read index.json "
-                              f"({exc.strerror})") from exc
+                              f"({exc.strerror})", hint="check the layout directory's "
+                                                       "permissions") from exc
         try:
             manifests = json.loads(data)["manifests"]
             assert isinstance(manifests, list)
             return manifests
         except (ValueError, KeyError, TypeError, AssertionError) as exc:
             raise SourceError("invalid-artifact", f"{self._name}: index.json is not an OCI "
-                              "image index") from exc
+                              "image index", hint="point at an OCI image layout directory "
+                                                  "(index.json, oci-layout, blobs/)") from exc
 
     def resolve(self, repository: str, tag: str) -> str:
         """Return the digest ``repository:tag`` names in index.json.
@@ -94,11 +96,13 @@ class LayoutRegistry:
         try:
             data = self._blob_path(digest).read_bytes()
         except (FileNotFoundError, NotADirectoryError) as exc:
-            raise SourceError("not-found", f"{repository}@{digest} is not in {self._name}"
-                              ) from exc
+            raise SourceError("not-found", f"{repository}@{digest} is not in {self._name}",
+                              hint="the layout is incomplete: build or vendor it again "
+                                   "(ork registry build, ork vendor)") from exc
         except OSError as exc:
             raise SourceError("not-found", f"cannot read {digest} in {self._name} "
-                              f"({exc.strerror})") from exc
+                              f"({exc.strerror})", hint="check the layout directory's "
+                                                       "permissions") from exc
         return verify(data, digest, f"{self._name} {repository}@{digest}")
 
     def push(self, repository: str, tag: str, blobs: Mapping[str, bytes],
@@ -127,7 +131,8 @@ class LayoutRegistry:
             write_layout(self.root, entries)
         except OSError as exc:
             raise SourceError("invalid-artifact", f"cannot write {self._name}: "
-                              f"{exc.strerror}") from exc
+                              f"{exc.strerror}", hint="check that the layout directory is "
+                                                      "writable and the disk not full") from exc
         return digest
 
     def tags(self, repository: str) -> list[str]:
@@ -138,7 +143,8 @@ class LayoutRegistry:
 
     def _blob_path(self, digest: str) -> Path:
         if not DIGEST_RE.match(digest):
-            raise SourceError("invalid-artifact", f"{digest!r} is not a sha256 digest")
+            raise SourceError("invalid-artifact", f"{digest!r} is not a sha256 digest",
+                              hint="a digest is sha256: and 64 lowercase hex digits")
         return self.root / "blobs" / "sha256" / digest.split(":", 1)[1]
 
 

@@ -38,7 +38,8 @@ def build_layout(src: Path, out: Path) -> list[tuple[str, str]]:
             meta = art.meta
             where = f"{group}/{directory.parent.name}/{directory.name}"
             if meta.kind != kind:
-                raise InputError("invalid-artifact", f"{where} holds a {meta.kind}, not a {kind}")
+                raise InputError("invalid-artifact", f"{where} holds a {meta.kind}, not a {kind}",
+                                 hint="Katalogs live under katalogs/, Motifs under motifs/")
             if (meta.name, meta.version) != (directory.parent.name, directory.name):
                 raise InputError("version-mismatch", f"{where} declares {meta.name} "
                                  f"{meta.version}", hint="a pattern lives at "

@@ -146,7 +146,8 @@ def parse_resolved(text: str, settings: RegistrySettings) -> tuple[Location, str
         return Location("layout", where, repo, _absolute(settings.root, where)), digest
     host, _, repo = body.removeprefix("oci://").partition("/")
     if not repo:
-        raise InputError("invalid-lock", f"resolved ref {text!r} names no repository")
+        raise InputError("invalid-lock", f"resolved ref {text!r} names no repository",
+                         hint="run `ork lock` to write a new lock")
     return Location("oci", host, repo), digest
 
 

@@ -156,7 +156,9 @@ class OciRegistry:
                 f"{self.host}/{repository}"))
             if not location:
                 raise SourceError("invalid-artifact", f"{self.host} gave no upload "
-                                  f"location for {repository}")
+                                  f"location for {repository}",
+                                  hint="the registry does not follow the OCI distribution "
+                                       "API for blob uploads")
             put = client.do_request(append_url_params(location, {"digest": digest}), "PUT",
                                     data=data,
                                     headers={"Content-Type": "application/octet-stream"})
@@ -224,7 +226,9 @@ class OciRegistry:
             return self._unavailable(label, f"HTTP {status}{said} after "
                                      f"{self.settings.retries} retries", None)
         return SourceError("invalid-artifact",
-                           f"{self.host} rejected a request for {where} (HTTP {status}{said})")
+                           f"{self.host} rejected a request for {where} (HTTP {status}{said})",
+                           hint="the registry's message says why; check the reference and "
+                                "that the registry accepts OCI artifacts")
 
     def _unavailable(self, label: str, why: str, hint: str | None) -> RegistryError:
         return RegistryError("registry-unavailable",

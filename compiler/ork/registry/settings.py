@@ -53,7 +53,8 @@ class RegistrySettings:
                 timeout = float(raw) if raw else DEFAULT_TIMEOUT
             except ValueError as exc:
                 raise UsageError("usage", f"ORK_REGISTRY_TIMEOUT={raw!r} is not a number of "
-                                 "seconds") from exc
+                                 "seconds", hint="e.g. ORK_REGISTRY_TIMEOUT=30, or unset "
+                                                 "it") from exc
         epoch = env.get("SOURCE_DATE_EPOCH", "")
         insecure = tuple(sorted(h.strip().lower() for h in
                                 env.get("ORK_INSECURE_REGISTRIES", "").split(",") if h.strip()))

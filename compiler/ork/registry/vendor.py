@@ -83,5 +83,6 @@ def _config_digest(manifest: bytes) -> str:
     try:
         return str(json.loads(manifest)["config"]["digest"])
     except (ValueError, KeyError, TypeError) as exc:
-        raise InputError("invalid-artifact", "a vendored manifest has no config") from exc
+        raise InputError("invalid-artifact", "a vendored manifest has no config",
+                         hint="vendor the sources again with `ork vendor`") from exc
 

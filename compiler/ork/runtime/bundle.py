@@ -163,7 +163,9 @@ def _parse_katalog(text: str, name: str) -> Katalog:
     try:
         docs = yamlsrc.load(text.encode("utf-8"), where)
         if len(docs) != 1:
-            raise RuntimeError_("invalid-bundle", f"{where} holds {len(docs)} documents, not 1")
+            raise RuntimeError_("invalid-bundle", f"{where} holds {len(docs)} documents, not 1",
+                                hint="katalog.yaml holds the one resolved Katalog that "
+                                     "`ork generate bundle` wrote")
         model = parse_document(docs[0].value, Loc(where, 0)).model
     except OrkError as exc:
         if exc.code == "invalid-bundle":
@@ -173,7 +175,8 @@ def _parse_katalog(text: str, name: str) -> Katalog:
                             hint="was it written by this version of ork?") from exc
     if not isinstance(model, Katalog):
         raise RuntimeError_("invalid-bundle", f"{where} holds a {type(model).__name__}, "
-                            "not a Katalog")
+                            "not a Katalog", hint="compile the sources into a bundle with "
+                                                  "`ork generate bundle` and run that")
     return model
 
 

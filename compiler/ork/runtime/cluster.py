@@ -85,12 +85,14 @@ class Cluster(Protocol):
 
 def not_found(key: Key) -> RuntimeError_:
     """Return the error for a missing object."""
-    return RuntimeError_("object-not-found", f"{key} does not exist")
+    return RuntimeError_("object-not-found", f"{key} does not exist",
+                         hint="`ork get KIND` lists the objects the store holds")
 
 
 def exists(key: Key) -> RuntimeError_:
     """Return the error for an object that already exists."""
-    return RuntimeError_("object-exists", f"{key} already exists")
+    return RuntimeError_("object-exists", f"{key} already exists",
+                         hint="another writer created it first; reconciling again updates it")
 
 
 def matches(obj: Obj, selector: Mapping[str, str] | None) -> bool:

@@ -34,7 +34,8 @@ def _checked(item: Any, path: str, doc: yamlsrc.Document) -> Obj:
     entry = doc.spans.get(())
     span = yamlsrc.span_of(path, entry) if entry else Span(path, 1, 1)
     if not isinstance(item, dict):
-        raise RuntimeError_("invalid-object", "a document must be a mapping", span=span)
+        raise RuntimeError_("invalid-object", "a document must be a mapping", span=span,
+                            hint="an object has apiVersion, kind and metadata.name keys")
     meta = item.get("metadata")
     missing = [f for f in ("apiVersion", "kind") if not isinstance(item.get(f), str)]
     if not isinstance(meta, dict) or not isinstance(meta.get("name"), str):
@@ -93,7 +94,8 @@ def pick(objects: list[Obj], kind: str, name: str) -> Obj:
     """
     found = [o for o in objects if o["metadata"]["name"] == name]
     if not found:
-        raise RuntimeError_("object-not-found", f"{kind} {name!r} not found in the store")
+        raise RuntimeError_("object-not-found", f"{kind} {name!r} not found in the store",
+                            hint=f"`ork get {kind}` lists the objects of that kind")
     if len(found) > 1:
         spaces = ", ".join(o["metadata"].get("namespace", "") for o in found)
         raise UsageError("usage", f"{kind} {name!r} exists in several namespaces ({spaces})",

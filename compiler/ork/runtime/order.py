@@ -37,5 +37,6 @@ def start_order(depends_on: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
     if len(out) != len(indegree):
         left = sorted(n for n in indegree if n not in out)
         raise GraphError("dependency-cycle", "CRDs depend on each other in a cycle: "
-                         + ", ".join(left))
+                         + ", ".join(left), hint="the bundle was not compiled by ork, which "
+                                                 "refuses cycles: fix dependsOn and rebuild it")
     return tuple(out)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from .. import refs, yamlsrc
+from .. import nearby, refs, yamlsrc
 from ..errors import Collector, Diagnostic, GraphError, InputError, Note, OrkError, Span
 from ..fetching.declared import Declared, Import, declared
 from ..sources import ImportEdge, SourceFile, SourceGraph, SourceNode
@@ -158,13 +158,15 @@ def _load_file(st: _State, item: _Pending) -> tuple[SourceNode, Declared]:
         data = path.read_bytes()
     except FileNotFoundError as exc:
         raise InputError("file-not-found", f"{rel}: no such file", span=item.span,
-                         hint=_near_files(path)) from exc
+                         hint=nearby.missing(path, path.name, "a file import's path is relative to "
+                                             "the file that imports it")) from exc
     except IsADirectoryError as exc:
         raise InputError("file-not-found", f"{rel} is a directory, not a YAML file",
-                         span=item.span) from exc
+                         span=item.span, hint=nearby.directory(
+                             path, rel, "a file import names one Katalog file")) from exc
     except OSError as exc:
         raise InputError("file-not-found", f"{rel}: cannot read ({exc.strerror})",
-                         span=item.span) from exc
+                         span=item.span, hint="check the file's permissions") from exc
     node, found = _parsed_node(st, item.node_id, rel, data, item.span)
     st.local[rel] = node.digest
     return node, found
@@ -192,7 +194,9 @@ def _parsed_node(st: _State, node_id: str, display: str, data: bytes,
     found, docs_digest, spans_digest = _documents(st, raw_digest, data, display)
     if not found.kinds:
         raise InputError("no-documents", f"{display} holds no YAML documents",
-                         span=span or Span(display, 1, 1, 1, 1))
+                         span=span or Span(display, 1, 1, 1, 1),
+                         hint="a source holds a Katalog, Komposer or Motif document "
+                              "(apiVersion: orkestra.orkspace.io/v1)")
     node = SourceNode(
         id=node_id, display=display, remote=False, kinds=found.kinds,
         digest=raw_digest, content=raw_digest, docs=docs_digest, spans=spans_digest,
@@ -251,8 +255,20 @@ def _check_kind(st: _State, node: SourceNode, item: _Pending) -> bool:
            "Motif": "a Motif import must name a Motif"}[item.kind]
     st.errors.add(GraphError("wrong-import-kind",
                              f"{node.display} is a {wrong[0]}, but {how}",
-                             span=item.span))
+                             span=item.span, hint=_KIND_HINTS.get((item.kind, wrong[0]),
+                                                                  _KIND_HINTS[item.kind])))
     return False
+
+
+_KIND_HINTS: dict[tuple[str, str] | str, str] = {
+    ("Katalog", "Komposer"): "import the Katalogs it imports instead, or push it and import "
+                             "it under `imports.registry` with `useKomposer: true`",
+    ("Katalog", "Motif"): "a CRD imports a Motif: `imports: [{motif: ...}]` under "
+                          "`spec.crds.<name>`",
+    "Katalog": "point the import at a Katalog",
+    "Komposer": "drop `useKomposer: true` to import it as a Katalog",
+    "Motif": "point `motif:` at a Motif: a file, or a reference such as web-service:v1.1.0",
+}
 
 
 def _import(st: _State, node: SourceNode, imp: Import) -> None:
@@ -287,7 +303,8 @@ def _fetch_remote(st: _State, ref: refs.Reference, kind: str, span: Span) -> str
     """Fetch a remote source now: its node id is only known once its digest is."""
     if st.remote is None:
         st.errors.add(InputError("unsupported-source", f"{ref.raw!r} needs a registry",
-                                 span=span))
+                                 span=span, hint="this build was given no registry client "
+                                                 "(pipeline.Context.remote)"))
         return None
     try:
         art = st.remote.fetch(ref, motif=kind == "Motif", want_komposer=kind == "Komposer",
@@ -334,17 +351,6 @@ def _resolve_file(st: _State, node: SourceNode, path: str, span: Span) -> str:
         )
     rel = st.resolved_files[declaring_dir, path] = Path(os.path.relpath(target, root)).as_posix()
     return rel
-
-
-def _near_files(path: Path) -> str | None:
-    parent = path.parent
-    if not parent.is_dir():
-        return None
-    import difflib
-
-    names = sorted(p.name for p in parent.iterdir() if p.suffix in (".yaml", ".yml"))
-    close = difflib.get_close_matches(path.name, names, n=1)
-    return f"did you mean {close[0]!r}?" if close else None
 
 
 def _check_cycles(st: _State) -> None:

@@ -109,6 +109,8 @@ def _environment(table: Mapping[str, functions.Function]) -> SandboxedEnvironmen
     return env
 
 
+_EXEC_HINT = ("a value the template reads may be missing or of another type: `default` "
+              "gives a fallback, and `ork simulate` with the CR shows what it receives")
 _ENVS = {True: _environment(functions.DETERMINISTIC), False: _environment(functions.ALL)}
 
 
@@ -149,9 +151,10 @@ def _run(source: str, context: Mapping[str, Any], build: bool, native: bool) -> 
             return getattr(c.template.make_module(variables), "result", None)
         return c.template.render(variables)
     except ExecError as exc:
-        raise ProblemError(Problem("template-execution", str(exc))) from exc
+        raise ProblemError(Problem("template-execution", str(exc), hint=_EXEC_HINT)) from exc
     except (TemplateError, TypeError, ValueError, RecursionError) as exc:
-        raise ProblemError(Problem("template-execution", f"template failed: {exc}")) from exc
+        raise ProblemError(Problem("template-execution", f"template failed: {exc}",
+                                   hint=_EXEC_HINT)) from exc
 
 
 def render(source: str, context: Mapping[str, Any], *, build: bool = False) -> str:

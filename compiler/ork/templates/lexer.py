@@ -81,7 +81,8 @@ def _token(src: str, i: int) -> Token:
         raise ProblemError(problem_at(src, "template-syntax", 'unexpected "}" in action', i,
                                       hint="actions close with }}"))
     raise ProblemError(problem_at(src, "template-syntax",
-                                  f"unexpected character {c!r} in action", i))
+                                  f"unexpected character {c!r} in action", i,
+                                  hint="inside {{ }}, quote text as \"...\" or `...`"))
 
 
 def _dot(src: str, i: int) -> Token:
@@ -102,7 +103,8 @@ def _variable(src: str, i: int) -> Token:
 def _raw_string(src: str, i: int) -> Token:
     end = src.find("`", i + 1)
     if end == -1:
-        raise ProblemError(problem_at(src, "template-syntax", "unterminated raw string", i))
+        raise ProblemError(problem_at(src, "template-syntax", "unterminated raw string", i,
+                                      hint="close it with a backquote (`)"))
     return Token("string", i, end + 1, src[i + 1:end])
 
 
@@ -116,7 +118,8 @@ def _number(src: str, i: int) -> Token:
     shown = text if len(text) <= 40 else text[:37] + "..."
     if value is None:
         raise ProblemError(problem_at(src, "template-syntax", f"bad number syntax: {shown!r}",
-                                      i, end))
+                                      i, end, hint="write a number such as 3, 0.5 or 0x1F, "
+                                                   "or quote it as text"))
     if isinstance(value, int) and not INT64[0] <= value <= INT64[1]:
         raise ProblemError(problem_at(src, "template-syntax", f"{shown} overflows int", i, end,
                                       hint="integers are 64-bit; write a float (1e20) for "
@@ -172,7 +175,8 @@ def _string(src: str, i: int) -> Token:
             continue
         out.append(c)
         j += 1
-    raise ProblemError(problem_at(src, "template-syntax", "unterminated quoted string", i))
+    raise ProblemError(problem_at(src, "template-syntax", "unterminated quoted string", i,
+                                  hint='close it with " before }}'))
 
 
 def _char(src: str, i: int) -> Token:
@@ -185,7 +189,8 @@ def _char(src: str, i: int) -> Token:
         ch = ""
     if len(ch) != 1 or j >= len(src) or src[j] != "'":
         raise ProblemError(problem_at(src, "template-syntax", "malformed character constant",
-                                      i))
+                                      i, hint="a character constant is one character in single "
+                                              "quotes, such as 'a'; text goes in double quotes"))
     return Token("number", i, j + 1, ord(ch))
 
 

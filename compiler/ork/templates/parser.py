@@ -132,7 +132,8 @@ def _action(src: str, start: int, inner: int,
 def _comment(src: str, start: int, at: int, trim_left: bool) -> Delims:
     close = src.find("*/", at + 2)
     if close == -1:
-        raise ProblemError(problem_at(src, "template-syntax", "unclosed comment", at, at + 2))
+        raise ProblemError(problem_at(src, "template-syntax", "unclosed comment", at, at + 2,
+                                      hint="close it with */ before }}"))
     after = close + 2
     if src.startswith("}}", after):
         return Delims(start, after + 2, trim_left, False)

@@ -302,7 +302,8 @@ class _Subst:
         if b is None:
             raise ProblemError(problem_at(self.source, "undeclared-input",
                                           f"input {name!r} is not declared", expr.start,
-                                          expr.end))
+                                          expr.end, hint="declare it under the Motif's "
+                                                         "`inputs:`"))
         if not b.is_template:
             value = b.value
             for key in names:

@@ -36,7 +36,8 @@ def check(motif: Motif, loc: Loc) -> list[OrkError]:
         here = loc.child("inputs", i)
         if inp.name in seen:
             errors.append(InputError("invalid-value", f"input {inp.name!r} is declared twice",
-                                     loc=here.child("name")))
+                                     loc=here.child("name"),
+                                     hint="remove one of the two declarations"))
         seen.add(inp.name)
         if inp.type is not None and inp.type not in INPUT_TYPES:
             errors.append(InputError(
