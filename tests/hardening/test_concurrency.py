@@ -188,7 +188,7 @@ class Watcher:
 def _loop(count: int, args: list[str], cwd: Path, env: dict[str, str]
           ) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "tests.hardening.child", "--repeat",
-                             str(count), *args], cwd=cwd, env=env,
+                             str(count), "--announce", "ork.lock", *args], cwd=cwd, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -198,23 +198,32 @@ def test_lock_racing_generate_never_leaves_a_torn_lock(stdlib: LiveRegistry,
     env = environment(tmp_path / "cache", {"ORK_REGISTRY": stdlib.host})
     versions = _versions(stdlib, root, env, tmp_path)
     stale = next(k for k, v in versions.locks.items() if v == "stale")
+    wrote = {"lock": False, "generate bundle": False}
     with Watcher.running(root / "ork.lock", root / "bundle.yaml") as watcher:
-        locker = _loop(30, ["-q", "lock"], root, env)
-        builder = _loop(60, ["-q", "generate", "bundle"], root, env)
-        while locker.poll() is None or builder.poll() is None:
-            _put(root / "ork.lock", stale)  # the race starts over: both have work to do
-            watcher.stop.wait(0.05)
-        results = [p.communicate(timeout=60) for p in (locker, builder)]
-    for proc, (out, err) in zip((locker, builder), results, strict=True):
-        assert proc.returncode == 0, err.decode()
-        codes = json.loads(out.decode().splitlines()[-1])
-        assert set(codes) == {0}, (codes, err.decode())
+        # A race that proves nothing is run again: each writer must have written at least
+        # once (asked of the writers: on two busy cores the watcher can miss a version that
+        # lived a few milliseconds, and a builder can, by its timing, find the lock already
+        # rewritten by `ork lock` on each of its runs and have nothing to write).
+        for _attempt in range(4):
+            _put(root / "ork.lock", stale)
+            locker = _loop(30, ["-q", "lock"], root, env)
+            builder = _loop(60, ["-q", "generate", "bundle"], root, env)
+            while locker.poll() is None or builder.poll() is None:
+                _put(root / "ork.lock", stale)  # the race starts over: both have work to do
+                watcher.stop.wait(0.05)
+            results = [p.communicate(timeout=60) for p in (locker, builder)]
+            for name, proc, (out, err) in zip(wrote, (locker, builder), results, strict=True):
+                assert proc.returncode == 0, err.decode()
+                codes = json.loads(out.decode().splitlines()[-1])
+                assert set(codes) == {0}, (codes, err.decode())
+                wrote[name] = wrote[name] or b"writing ork.lock" in out
+            if all(wrote.values()):
+                break
+    assert wrote == {"lock": True, "generate bundle": True}
     torn = [d[:200] for d in watcher.seen["lock"] if d not in versions.locks]
     assert torn == [], "ork.lock was seen torn or invalid"
     torn = [d[:200] for d in watcher.seen["bundle"] if d not in versions.bundles]
     assert torn == [], "bundle.yaml was seen torn or invalid"
-    counts = {versions.locks[d]: n for d, n in watcher.seen["lock"].items()}
-    assert set(counts) == {"stale", "pinned", "moved"}, counts  # both writers did write
     for data in versions.locks:
         lockfile.loads(data, "ork.lock")  # every valid version parses
     assert temp_files(root) == []
