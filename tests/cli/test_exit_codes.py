@@ -49,6 +49,23 @@ def test_usage_errors_exit_64(ork: Ork, args: list[str]) -> None:
     result = ork(*args)
     assert result.code == 64, result
     assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("error[usage]: "), result
+    assert "\n  hint: " in result.stderr, result
+
+
+@pytest.mark.parametrize(("args", "message", "hint"), [
+    (["run", "--backend", "nope"],
+     "Invalid value for '--backend': 'nope' is not one of 'local', 'memory', 'kube'.",
+     "`ork run --help` lists its options and arguments"),
+    (["lock", "diff", "old.lock"], "Missing argument 'NEW'.",
+     "`ork lock diff --help` lists its options and arguments"),
+    (["no-such-command"], "No such command 'no-such-command'.",
+     "`ork --help` lists its commands and options"),
+])
+def test_a_command_line_mistake_is_a_usage_diagnostic_naming_the_help(
+        ork: Ork, args: list[str], message: str, hint: str) -> None:
+    result = ork(*args)
+    assert (result.code, result.stderr) == (64, f"error[usage]: {message}\n  hint: {hint}\n")
 
 
 def test_success_writes_the_bundle_and_says_so_on_stderr(ork: Ork, tmp_path: Path) -> None:

@@ -119,7 +119,7 @@ def test_ork_run_refuses_a_lock_the_bundle_was_not_built_from(
 def test_a_missing_bundle_file(ork: Ork) -> None:
     result = ork("run", "--bundle", "nope.yaml", "--port", "0")
     assert result.code == 1, result
-    assert "error[invalid-bundle]: cannot read" in result.stderr
+    assert "error[invalid-bundle]: cannot read nope.yaml: No such file" in result.stderr
 
 
 def test_the_lock_a_bundle_was_built_from_is_accepted(ork: Ork, tmp_path: Path,

@@ -61,6 +61,17 @@ def _hoist(args: list[str]) -> list[str]:
     return flags + [a for a in args if a not in GLOBAL_FLAGS]
 
 
+def _usage(exc: click.ClickException) -> OrkError:
+    """Return click's complaint as a ``usage`` diagnostic, with the command's help as hint."""
+    from ..errors import UsageError
+
+    ctx = getattr(exc, "ctx", None)
+    where = ctx.command_path if ctx is not None else "ork"
+    what = ("commands and options" if ctx is not None and isinstance(ctx.command, click.Group)
+            else "options and arguments")
+    return UsageError("usage", exc.format_message(), hint=f"`{where} --help` lists its {what}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code."""
     args = _hoist(list(argv) if argv is not None else sys.argv[1:])
@@ -73,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo("Aborted.", err=True)
         return 130
     except click.ClickException as exc:
-        exc.show()
+        print_error(settings, _usage(exc))
         return 64
     except OrkError as exc:
         print_error(settings, exc)

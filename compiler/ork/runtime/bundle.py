@@ -65,7 +65,8 @@ def load(path: Path, *, lock: Path | None = None) -> Bundle:
         raw = _from_directory(path) if path.is_dir() else _from_stream(path.read_bytes(), name)
         lock_bytes = lock.read_bytes() if lock is not None else None
     except OSError as exc:
-        raise RuntimeError_("invalid-bundle", f"cannot read {exc.filename}: {exc.strerror}",
+        raise RuntimeError_("invalid-bundle", f"cannot read {_shown(exc.filename)}: "
+                            f"{exc.strerror}",
                             hint="check the path given to --bundle / --lock") from exc
     return _verified(raw, name, lock_bytes, lock.name if lock else "ork.lock")
 
@@ -184,3 +185,12 @@ def _provenance(text: str, name: str) -> str:
     docs = yamlsrc.load(text.encode("utf-8"), f"{name}#provenance.yaml")
     value = docs[0].value if docs else {}
     return canonical.dumps(value if isinstance(value, dict) else {}).decode("utf-8")
+
+
+def _shown(filename: object) -> str:
+    """Return a path as the user most likely wrote it: relative to the working directory
+    when it lies below it."""
+    try:
+        return str(Path(str(filename)).relative_to(Path.cwd()))
+    except ValueError:
+        return str(filename)
