@@ -23,7 +23,6 @@ def test_a_bundle_stream_is_verified_and_frozen() -> None:
     assert loaded.katalog.spec.crds["webapp"].api_types.kind == "WebApp"
     assert loaded.katalog_digest.startswith("sha256:")
     assert loaded.namespace == "orkestra-system"
-    assert loaded.warnings == ()
     with pytest.raises(ValidationError, match="frozen"):
         loaded.katalog.metadata.name = "changed"  # type: ignore[misc]
     provenance = loaded.provenance()
@@ -48,11 +47,12 @@ def test_a_mounted_directory_with_and_without_its_digest(tmp_path: Path) -> None
     mount.mkdir()
     for key, value in configmap["data"].items():
         (mount / key).write_text(value)
-    unverified = bundles.load(mount)
-    assert [w.code for w in unverified.warnings] == ["bundle-unverified"]
+    with pytest.raises(RuntimeError_, match="records no katalog-digest") as info:
+        bundles.load(mount)
+    assert info.value.code == "bundle-unverified"
     digest = configmap["metadata"]["annotations"][bundles.KATALOG_DIGEST]
     (mount / "katalog-digest").write_text(digest + "\n")
-    assert bundles.load(mount).warnings == ()
+    assert bundles.load(mount).katalog_digest == digest
     (mount / "katalog.yaml").write_text(configmap["data"]["katalog.yaml"] + "# edited\n")
     with pytest.raises(RuntimeError_, match="katalog-digest") as info:
         bundles.load(mount)
@@ -95,6 +95,26 @@ def test_ork_run_refuses_a_tampered_bundle(ork: Ork, tmp_path: Path,
     assert "error[bundle-tampered]: bundle.yaml: katalog.yaml does not match its " \
            "katalog-digest annotation" in result.stderr
     assert "note: recorded: sha256:" in result.stderr
+
+
+@pytest.mark.parametrize("command", [("run", "--port", "0", "--state", "st"),
+                                     ("simulate", "--cycles", "1", "--cr", "cr.yaml")])
+def test_stripping_the_digest_is_no_way_past_the_check(
+        ork: Ork, tmp_path: Path, upgrade_bundle: Path, command: tuple[str, ...]) -> None:
+    """An edited Katalog whose katalog-digest annotation was deleted as well is refused,
+    with --lock or without it."""
+    text = upgrade_bundle.read_text().replace("workers: 2", "workers: 3", 1)
+    text = "\n".join(line for line in text.splitlines() if bundles.KATALOG_DIGEST not in line)
+    (tmp_path / "bundle.yaml").write_text(text + "\n")
+    shutil.copy(upgrade_bundle.parent / "ork.lock", tmp_path / "ork.lock")
+    (tmp_path / "cr.yaml").write_text("apiVersion: v1\nkind: Anything\nmetadata: {name: a}\n")
+    for lock in ((), ("--lock", "ork.lock")):
+        result = ork(command[0], "--bundle", "bundle.yaml", *lock, *command[1:])
+        assert result.code == 1, result
+        assert "error[bundle-unverified]: bundle.yaml records no katalog-digest" \
+            in result.stderr, result.stderr
+        assert "hint: " in result.stderr
+        assert not (tmp_path / "st").exists()
     assert not (tmp_path / "st").exists()  # refused before anything started
 
 

@@ -74,7 +74,6 @@ def run(settings: Settings, bundle_path: str, lock_path: str | None, backend: st
 
     bundle = bundles.load(settings.cwd / bundle_path,
                           lock=settings.cwd / lock_path if lock_path else None)
-    print_warnings(settings, bundle.warnings)
     cluster = _backend(settings, backend, state, bundle, kubeconfig, kube_context)
     stop = threading.Event()
     try:
@@ -196,7 +195,6 @@ def simulate(settings: Settings, sim_file: str | None, bundle_path: str | None,
         bundle = bundles.load(settings.cwd / bundle_path,
                               lock=settings.cwd / lock_path if lock_path else None)
         crs = [o for p in cr_files for o in kubectl.read_objects(_read(settings, p, "CR"), p)]
-    print_warnings(settings, bundle.warnings)
     result = sim.run(bundle, crs, cycles=cycles or sim.DEFAULT_CYCLES, expect=expect,
                      workloads=workloads)
     render = {"text": report.text, "yaml": report.yaml, "json": report.to_json}[fmt]

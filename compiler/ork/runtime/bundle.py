@@ -4,18 +4,19 @@ A bundle is a ``bundle.yaml`` stream, a bare ``orkestra-katalog`` ConfigMap (or 
 ``List`` holding it), or a directory with the ConfigMap's keys mounted as files. A mounted
 directory carries no annotations: its digests may sit beside the keys as files named
 ``katalog-digest`` and ``lock-digest``. A bundle whose katalog-digest is not recorded at all
-starts with the warning ``bundle-unverified``.
+is refused (``bundle-unverified``): stripping the annotation must not be a way past the
+check that editing the Katalog fails.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .. import canonical, lockfile, yamlsrc
-from ..errors import Diagnostic, Loc, Note, OrkError, RuntimeError_
+from ..errors import Loc, Note, OrkError, RuntimeError_
 from ..kinds import Katalog, parse_document
 
 # The three names of bundle-and-lock.md (duplicated from ork.stages.render on purpose: the
@@ -36,7 +37,6 @@ class Bundle:
     provenance_json: str
     namespace: str
     source: str
-    warnings: tuple[Diagnostic, ...] = field(default=())
 
     def provenance(self) -> dict[str, Any]:
         """Return a fresh copy of ``provenance.yaml`` as plain data."""
@@ -124,12 +124,13 @@ def _opt(value: Any) -> str | None:
 
 def _verified(raw: _Raw, name: str, lock: bytes | None, lock_name: str) -> Bundle:
     actual = canonical.sha256(raw.katalog_yaml.encode("utf-8"))
-    warnings: list[Diagnostic] = []
     if raw.katalog_digest is None:
-        warnings.append(Diagnostic(
-            "bundle-unverified", f"{name} records no katalog-digest; its katalog.yaml is "
-            "not verified", "warning", hint="run a bundle written by `ork generate bundle`"))
-    elif raw.katalog_digest != actual:
+        raise RuntimeError_(
+            "bundle-unverified", f"{name} records no katalog-digest, so its katalog.yaml "
+            "cannot be verified", hint="run a bundle written by `ork generate bundle`; for a "
+            "mounted directory, mount the ConfigMap's katalog-digest annotation as a file "
+            "named katalog-digest beside katalog.yaml")
+    if raw.katalog_digest != actual:
         raise RuntimeError_(
             "bundle-tampered", f"{name}: katalog.yaml does not match its katalog-digest "
             "annotation; it was edited after ork generated it",
@@ -139,7 +140,7 @@ def _verified(raw: _Raw, name: str, lock: bytes | None, lock_name: str) -> Bundl
     katalog = _parse_katalog(raw.katalog_yaml, name)
     provenance = _provenance(raw.provenance_yaml, name)
     return Bundle(katalog, raw.katalog_yaml, actual, lock_digest, provenance, raw.namespace,
-                  name, tuple(warnings))
+                  name)
 
 
 def _check_lock(raw: _Raw, name: str, lock: bytes | None, lock_name: str) -> str | None:
