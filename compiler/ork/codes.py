@@ -51,5 +51,5 @@ CODES: dict[str, tuple[str, ...]] = {
 ALL_CODES: frozenset[str] = frozenset(c for codes in CODES.values() for c in codes)
 
 WARNINGS: frozenset[str] = frozenset(
-    {"legacy-shape", "floating-tag", "gateway-not-generated", "bundle-unverified"}
+    {"legacy-shape", "floating-tag", "gateway-not-generated"}
 )
