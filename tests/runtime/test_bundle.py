@@ -79,6 +79,12 @@ def test_a_lock_is_checked_against_the_recorded_digest(tmp_path: Path) -> None:
      "is not a valid Katalog: missing required field `kind`"),
     (bundle_bytes({"apiVersion": "orkestra.orkspace.io/v1", "kind": "Motif",
                    "metadata": {"name": "m"}}), "holds a Motif, not a Katalog"),
+    (b"apiVersion: v1\nkind: List\nitems: 5\n", "holds no orkestra-katalog"),
+    (b"kind: ConfigMap\nmetadata: [1]\ndata: {katalog.yaml: x}\n", "holds no orkestra-katalog"),
+    (b"kind: ConfigMap\nmetadata: {annotations: [1]}\ndata: {katalog.yaml: x}\n",
+     "annotations are not a mapping"),
+    (bundle_bytes(DOC).replace(b"provenance.yaml: |\n    crds: {}", b"provenance.yaml: 'crds: 5'"),
+     "provenance.yaml: `crds` is not a mapping"),
 ])
 def test_what_is_not_a_bundle(data: bytes, message: str) -> None:
     with pytest.raises(RuntimeError_, match=message) as info:

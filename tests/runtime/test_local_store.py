@@ -177,3 +177,56 @@ def test_one_reconciler_per_store(tmp_path: Path) -> None:
     first.close()
     second.claim_runner()  # released with the first store
     second.close()
+
+
+@pytest.mark.parametrize(("text", "where", "message"), [
+    ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: n\n  ownerReferences: {a: 1}\n",
+     "cm.yaml:5:20", "metadata.ownerReferences must be a list of mappings"),
+    ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: n, labels: {a: [1]}}\n",
+     "cm.yaml:3:29", "metadata.labels must be a mapping of strings"),
+    ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: n, annotations: [x]}\n",
+     "cm.yaml:3:34", "metadata.annotations must be a mapping of strings"),
+    ("apiVersion: v1\nkind: List\nitems: 5\n", "cm.yaml:3:8",
+     "a List's items must be a list of objects"),
+    ("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n"
+     "  metadata: {name: n, finalizers: x}\n", "cm.yaml:6:35",
+     "metadata.finalizers must be a list of strings"),
+])
+def test_apply_refuses_malformed_metadata(ork: Ork, tmp_path: Path, text: str, where: str,
+                                          message: str) -> None:
+    (tmp_path / "cm.yaml").write_text(text)
+    result = ork("apply", "-f", "cm.yaml", "--state", "st")
+    assert result.code == 1, result
+    assert f"{where}: error[invalid-object]: {message}" in result.stderr, result.stderr
+    assert "hint: " in result.stderr
+
+
+def test_apply_ignores_the_metadata_only_the_store_writes(ork: Ork, tmp_path: Path) -> None:
+    """A client's deletionTimestamp (or uid, resourceVersion) is ignored, on create and on
+    update, as the API server ignores it: only `ork delete` deletes."""
+    (tmp_path / "apps.yaml").write_text(WEBAPP)
+    assert ork("apply", "-f", "apps.yaml", "--state", "st").code == 0
+    forged = WEBAPP.replace("metadata: {name: blog}", "metadata: {name: blog, uid: forged, "
+                            "deletionTimestamp: '2020-01-01T00:00:00Z'}")
+    forged = forged.replace("name: shop", "name: fresh")
+    (tmp_path / "forged.yaml").write_text(forged)
+    assert ork("apply", "-f", "forged.yaml", "--state", "st").code == 0
+    store = LocalCluster(tmp_path / "st")
+    try:
+        for name in ("blog", "fresh"):
+            meta = store.list(GK("demo.io", "WebApp"), None)
+            (obj,) = [o for o in meta if o["metadata"]["name"] == name]
+            assert "deletionTimestamp" not in obj["metadata"], name
+            assert obj["metadata"]["uid"] != "forged", name
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("command", [("get", "webapps"), ("delete", "webapps", "shop")])
+def test_get_and_delete_never_create_a_store(ork: Ork, tmp_path: Path,
+                                             command: tuple[str, ...]) -> None:
+    result = ork(*command, "--state", "nostore")
+    assert result.code == 1, result
+    assert "error[state-unavailable]: nostore: there is no store here" in result.stderr
+    assert "hint: check --state" in result.stderr
+    assert not (tmp_path / "nostore").exists()

@@ -33,9 +33,16 @@ def _read(settings: Settings, path: str, what: str) -> bytes:
                          hint=f"check the path of the {what}") from exc
 
 
-def _store(settings: Settings, state: str) -> Any:
-    from ..runtime.local import LocalCluster
+def _store(settings: Settings, state: str, *, create: bool = True) -> Any:
+    """Open the local store in ``state`` (``create=False``: only one that exists; reading
+    a store that is not there is a mistyped --state, not an empty store)."""
+    from ..errors import RuntimeError_
+    from ..runtime.local import FILENAME, LocalCluster
 
+    if not create and not (settings.cwd / state / FILENAME).is_file():
+        raise RuntimeError_("state-unavailable", f"{state}: there is no store here",
+                            hint="check --state: `ork run` and `ork apply` create the store "
+                                 f"(the default is {DEFAULT_STATE})")
     return LocalCluster(settings.cwd / state)
 
 
@@ -348,7 +355,7 @@ def get(settings: Settings, kind: str, name: str | None, namespace: str | None, 
     from .. import yamlout
     from ..runtime import kubectl
 
-    store = _store(settings, state)
+    store = _store(settings, state, create=False)
     try:
         gk = kubectl.resolve(kind, store.names(), store.kinds())
         objects = store.list(gk, namespace)
@@ -378,7 +385,7 @@ def delete(settings: Settings, kind: str, name: str, namespace: str | None, stat
     from ..runtime import kubectl
     from ..runtime.objects import Key
 
-    store = _store(settings, state)
+    store = _store(settings, state, create=False)
     try:
         gk = kubectl.resolve(kind, store.names(), store.kinds())
         key = Key.of(kubectl.pick(store.list(gk, namespace), kind, name))

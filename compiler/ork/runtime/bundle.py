@@ -85,10 +85,16 @@ def _from_stream(data: bytes, name: str) -> _Raw:
     for doc in yamlsrc.load(data, name):
         value = doc.value
         if isinstance(value, dict) and value.get("kind") == "List":
-            value = next((i for i in value.get("items") or [] if _is_katalog_cm(i)), None)
+            items = value.get("items")
+            value = next((i for i in items if _is_katalog_cm(i)), None) \
+                if isinstance(items, list) else None
         if _is_katalog_cm(value):
             meta = value.get("metadata") or {}
             notes = meta.get("annotations") or {}
+            if not isinstance(notes, dict):
+                raise RuntimeError_("invalid-bundle", f"{name}: the {CONFIGMAP} ConfigMap's "
+                                    "annotations are not a mapping",
+                                    hint="pass the bundle.yaml written by `ork generate bundle`")
             data_ = value["data"]
             return _Raw(str(data_["katalog.yaml"]), str(data_.get("provenance.yaml") or "{}\n"),
                         _opt(notes.get(KATALOG_DIGEST)), _opt(notes.get(LOCK_DIGEST)),
@@ -99,8 +105,9 @@ def _from_stream(data: bytes, name: str) -> _Raw:
 
 
 def _is_katalog_cm(value: Any) -> bool:
+    meta = value.get("metadata") or {} if isinstance(value, dict) else None
     return (isinstance(value, dict) and value.get("kind") == "ConfigMap"
-            and (value.get("metadata") or {}).get("name", CONFIGMAP) == CONFIGMAP
+            and isinstance(meta, dict) and meta.get("name", CONFIGMAP) == CONFIGMAP
             and isinstance(value.get("data"), dict) and "katalog.yaml" in value["data"])
 
 
@@ -185,7 +192,12 @@ def _parse_katalog(text: str, name: str) -> Katalog:
 def _provenance(text: str, name: str) -> str:
     docs = yamlsrc.load(text.encode("utf-8"), f"{name}#provenance.yaml")
     value = docs[0].value if docs else {}
-    return canonical.dumps(value if isinstance(value, dict) else {}).decode("utf-8")
+    value = value if isinstance(value, dict) else {}
+    if not isinstance(value.get("crds") or {}, dict):
+        raise RuntimeError_("invalid-bundle", f"{name}#provenance.yaml: `crds` is not a "
+                            "mapping of CRD names", hint="pass the bundle.yaml written by "
+                            "`ork generate bundle`; provenance.yaml is not edited by hand")
+    return canonical.dumps(value).decode("utf-8")
 
 
 def _shown(filename: object) -> str:

@@ -23,16 +23,37 @@ def read_objects(data: bytes, path: str) -> list[Obj]:
     out: list[Obj] = []
     for doc in yamlsrc.load(data, path):
         value = doc.value
-        items = value.get("items") if isinstance(value, dict) and value.get("kind") == "List" \
-            else [value]
-        for item in items or []:
-            out.append(_checked(item, path, doc))
+        listed = isinstance(value, dict) and value.get("kind") == "List"
+        items = value.get("items") if listed else [value]
+        if not isinstance(items, list | None):
+            raise RuntimeError_("invalid-object", "a List's items must be a list of objects",
+                                span=_span(path, doc, ("items",)),
+                                hint="write `items:` followed by `- apiVersion: ...` entries")
+        for i, item in enumerate(items or []):
+            out.append(_checked(item, path, doc, ("items", i) if listed else ()))
     return out
 
 
-def _checked(item: Any, path: str, doc: yamlsrc.Document) -> Obj:
-    entry = doc.spans.get(())
-    span = yamlsrc.span_of(path, entry) if entry else Span(path, 1, 1)
+# The metadata fields a client may write, with the shape each must have.
+_META_SHAPES: dict[str, tuple[type, type | None, str]] = {
+    "namespace": (str, None, "a string"),
+    "labels": (dict, str, "a mapping of strings"),
+    "annotations": (dict, str, "a mapping of strings"),
+    "finalizers": (list, str, "a list of strings"),
+    "ownerReferences": (list, dict, "a list of mappings (apiVersion, kind, name, uid)"),
+}
+
+
+def _span(path: str, doc: yamlsrc.Document, at: tuple[str | int, ...]) -> Span:
+    """Return the span of ``at`` in a document, or of the nearest enclosing node."""
+    while at and at not in doc.spans:
+        at = at[:-1]
+    entry = doc.spans.get(at)
+    return yamlsrc.span_of(path, entry) if entry else Span(path, 1, 1)
+
+
+def _checked(item: Any, path: str, doc: yamlsrc.Document, at: tuple[str | int, ...]) -> Obj:
+    span = _span(path, doc, at)
     if not isinstance(item, dict):
         raise RuntimeError_("invalid-object", "a document must be a mapping", span=span,
                             hint="an object has apiVersion, kind and metadata.name keys")
@@ -44,6 +65,16 @@ def _checked(item: Any, path: str, doc: yamlsrc.Document) -> Obj:
     if missing:
         raise RuntimeError_("invalid-object", "the object has no " + ", ".join(missing),
                             span=span, hint="write a full Kubernetes object")
+    for field, (outer, inner, shape) in _META_SHAPES.items():
+        value = meta.get(field)
+        if value is None:
+            continue
+        members = value.values() if isinstance(value, dict) else value
+        if not isinstance(value, outer) or (inner is not None and any(
+                not isinstance(m, inner) for m in members)):
+            raise RuntimeError_("invalid-object", f"metadata.{field} must be {shape}",
+                                span=_span(path, doc, (*at, "metadata", field)),
+                                hint="write it as Kubernetes does, or leave it out")
     obj = dict(item)
     obj["metadata"] = {**meta, "namespace": meta.get("namespace") or "default"}
     return obj

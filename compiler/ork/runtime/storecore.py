@@ -151,12 +151,12 @@ class StoreCluster:
                 rv = tx.next_rv()
                 new = deep_copy(obj)
                 new.pop("status", None)
-                meta = new.setdefault("metadata", {})
+                meta = _without_system(new)
                 meta.update(uid=_uid(key, rv), generation=1)
                 return self._store(tx, key, new, rv), "created"
             new = deep_copy(obj)
             new["status"] = live.get("status")
-            meta = new.setdefault("metadata", {})
+            meta = _without_system(new)
             for field in (*_SYSTEM, "finalizers", "ownerReferences"):
                 if field in live["metadata"]:
                     meta[field] = live["metadata"][field]
@@ -297,3 +297,12 @@ def simulate_status(obj: Obj) -> None:
         obj["status"] = {"succeeded": 1, "conditions": [{"type": "Complete", "status": "True"}]}
     elif gk == GK("", "PersistentVolumeClaim"):
         obj["status"] = {"phase": "Bound"}
+
+
+def _without_system(obj: Obj) -> dict[str, Any]:
+    """Drop the metadata only the store writes (a client's uid, resourceVersion or
+    deletionTimestamp is ignored, as the API server ignores it); return the metadata."""
+    meta: dict[str, Any] = obj.setdefault("metadata", {})
+    for field in _SYSTEM:
+        meta.pop(field, None)
+    return meta
