@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import types
 import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -31,8 +32,9 @@ from ..errors import (
     TemplateError,
 )
 from ..kinds import CRDEntry, Motif
+from ..kinds.conditions import Rule, StatusField
 from ..kinds.parse import translate
-from ..kinds.resources import GROUPS
+from ..kinds.resources import GROUPS, EnvVar, Resources
 from ..resolved import Binding, MotifTrace, MotifUse
 from ..validation.motifs import fits_type
 from . import gates
@@ -212,7 +214,8 @@ def _append(data: dict[str, Any], src: MotifSource, motif_loc: Loc, ctx: _Ctx) -
     fields = (motif.get("status") or {}).get("fields") or []
     for j, f in enumerate(fields):
         floc = motif_loc.child("status", "fields", j)
-        kept = gates.static_gate(_subst_tree(f, (), floc, ctx), f, floc, ctx.out.errors)
+        kept = gates.static_gate(_subst_tree(f, (), floc, ctx, StatusField), f, floc,
+                                 ctx.out.errors)
         if kept is not None:
             items.append(_place(data, ("operatorBox", "emit", "status", "fields"), kept, floc,
                                 ctx))
@@ -222,7 +225,7 @@ def _append(data: dict[str, Any], src: MotifSource, motif_loc: Loc, ctx: _Ctx) -
         for j, rule in enumerate(rules):
             rloc = motif_loc.child("admission", kind, "rules", j)
             items.append(_place(data, ("admission", kind, "rules"),
-                                _subst_tree(rule, (), rloc, ctx), rloc, ctx))
+                                _subst_tree(rule, (), rloc, ctx, Rule), rloc, ctx))
     return items
 
 
@@ -240,7 +243,7 @@ def _place(data: dict[str, Any], at: Path, item: Any, loc: Loc, ctx: _Ctx) -> Pa
 def _append_block(data: dict[str, Any], phase: str, block: dict[str, Any], loc: Loc,
                   ctx: _Ctx) -> list[Path]:
     written = {k: block.pop(k) for k in ("when", "or") if k in block}
-    gate = _subst_tree(written, (), loc, ctx)
+    gate = _subst_tree(written, (), loc, ctx, Resources)
     ctx.used.clear()
     kept_gate = gates.static_gate(gate, written, loc, ctx.out.errors)
     if kept_gate is None:
@@ -249,8 +252,8 @@ def _append_block(data: dict[str, Any], phase: str, block: dict[str, Any], loc: 
     for group in GROUPS:
         for j, item in enumerate(block.get(group) or []):
             iloc = loc.child(group, j)
-            kept = gates.static_gate(_subst_tree(item, (), iloc, ctx), item, iloc,
-                                     ctx.out.errors)
+            kept = gates.static_gate(_subst_tree(item, (), iloc, ctx, GROUPS[group]), item,
+                                     iloc, ctx.out.errors)
             if kept is None:
                 ctx.used.clear()
                 continue
@@ -263,8 +266,10 @@ def _append_block(data: dict[str, Any], phase: str, block: dict[str, Any], loc: 
     return items
 
 
-def _subst_tree(value: Any, rel: Path, loc: Loc, ctx: _Ctx) -> Any:
-    """Substitute the inputs into every string of a Motif subtree."""
+def _subst_tree(value: Any, rel: Path, loc: Loc, ctx: _Ctx, model: Any = None) -> Any:
+    """Substitute the inputs into every string of a Motif subtree; ``model`` is the wire
+    type of the subtree (None for a free-form one), which says where a typed input placed
+    whole keeps its type."""
     if isinstance(value, str):
         if not templates.has_actions(value):
             return value
@@ -277,14 +282,62 @@ def _subst_tree(value: Any, rel: Path, loc: Loc, ctx: _Ctx) -> Any:
             ctx.out.errors.append(_located(err, loc))
             return value
         if not isinstance(result, str) and not (_single_typed_input(value, ctx.typed)
-                                                and _key(rel) not in text_keys()):
+                                                and not _is_text(model, rel)):
             return templates.format_value(result)
         return result
     if isinstance(value, dict):
-        return {k: _subst_tree(v, (*rel, k), loc.child(k), ctx) for k, v in value.items()}
+        return {k: _subst_tree(v, (*rel, k), loc.child(k), ctx, model)
+                for k, v in value.items()}
     if isinstance(value, list):
-        return [_subst_tree(v, (*rel, i), loc.child(i), ctx) for i, v in enumerate(value)]
+        return [_subst_tree(v, (*rel, i), loc.child(i), ctx, model)
+                for i, v in enumerate(value)]
     return value
+
+
+# Free-form mappings whose values Kubernetes types as strings (metadata, ConfigMap and
+# Secret data, env in mapping form, selectors), and model fields that are text on the
+# wire although ork also accepts a literal number there (``env[0].value``).
+_TEXT_MAPPINGS = frozenset({"annotations", "data", "env", "labels", "matchLabels",
+                            "nodeSelector", "selector", "stringData"})
+_TEXT_FIELDS: dict[type[BaseModel], frozenset[str]] = {EnvVar: frozenset({"value"})}
+
+
+def _is_text(model: Any, rel: Path) -> bool:
+    """Whether the value at ``rel`` under a subtree of wire type ``model`` is text: a field
+    typed as a string, a value of a text mapping (labels, data, env, …), or — where the
+    wire format leaves the shape free — a key that is text in every model."""
+    types: list[Any] = [] if model is None else [model]
+    for part in rel:
+        types = [c for t in types for c in _children(t, part)]
+    leaves = {leaf for t in types for leaf in _leaf_types(t)}
+    if leaves and Any not in leaves:
+        return leaves <= {str, type(None)}
+    if len(rel) >= 2 and isinstance(rel[-1], str) and rel[-2] in _TEXT_MAPPINGS:
+        return True
+    return _key(rel) in text_keys()
+
+
+def _children(annotation: Any, part: PathPart) -> list[Any]:
+    """The types the value at ``part`` of a value of type ``annotation`` may have."""
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _children(args[0], part)
+    if origin is typing.Union or origin is types.UnionType:
+        return [c for a in args for c in _children(a, part)]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if not isinstance(part, str):
+            return []
+        for name, info in annotation.model_fields.items():
+            if (info.alias or name) == part:
+                text = any(issubclass(annotation, m) and name in fields
+                           for m, fields in _TEXT_FIELDS.items())
+                return [str] if text else [info.annotation]
+        return [Any] if annotation.model_config.get("extra") == "allow" else []
+    if origin in (tuple, list) and isinstance(part, int):
+        return [args[0]]
+    if origin is dict and isinstance(part, str):
+        return [args[1]]
+    return [Any] if annotation is Any else []
 
 
 def _key(rel: Path) -> str | None:

@@ -194,7 +194,7 @@ def test_typed_inputs_stay_typed_where_the_field_takes_them_and_print_elsewhere(
     result = expand(TYPED, {"replicas": 3})
     deployment = reconcile(result)["deployments"][0]
     assert deployment == {"name": "app-3", "image": "3", "replicas": 3, "port": "7",
-                          "reconcile": False, "command": ["3"], "labels": {"tls": False}}
+                          "reconcile": False, "command": ["3"], "labels": {"tls": "false"}}
     fields = result.entry.wire()["operatorBox"]["emit"]["status"]["fields"]
     assert fields == [{"path": "ratio", "value": 0.5}]
 

@@ -208,3 +208,59 @@ def test_the_caret_is_under_the_problem_whatever_the_yaml_quoting(
     assert f"katalog.yaml:12:{column}: error[unknown-function]" in result.stderr, str(result)
     excerpt = result.stderr.splitlines()[1:3]
     assert excerpt[1].index("^") == excerpt[0].index("lowr")
+
+
+TYPED_IN_TEXT = """\
+apiVersion: orkestra.orkspace.io/v1
+kind: Motif
+metadata: {name: typed, version: v1.0.0}
+inputs:
+  - {name: port, type: integer, default: 8080}
+  - {name: enabled, type: boolean, default: true}
+resources:
+  deployments:
+    - name: web
+      image: nginx
+      port: "{{ .inputs.port }}"
+      reconcile: "{{ .inputs.enabled }}"
+      args: ["{{ .inputs.port }}"]
+      env: {PORT: "{{ .inputs.port }}", FLAG: "{{ .inputs.enabled }}"}
+      labels: {port: "{{ .inputs.port }}"}
+      annotations: {flag: "{{ .inputs.enabled }}"}
+    - name: listed
+      image: nginx
+      env: [{name: PORT, value: "{{ .inputs.port }}"}]
+  secrets:
+    - {name: s, stringData: {P: "{{ .inputs.port }}"}}
+  configMaps:
+    - {name: c, data: {n: "{{ .inputs.port }}"}}
+  custom:
+    - name: t
+      apiVersion: v1
+      kind: Thing
+      metadata: {name: t, labels: {p: "{{ .inputs.port }}"}}
+      spec: {replicas: "{{ .inputs.port }}"}
+"""
+
+
+def test_a_typed_input_in_a_text_field_prints_as_text(ork: Ork, tmp_path: Path) -> None:
+    (tmp_path / "motifs").mkdir()
+    (tmp_path / "motifs" / "typed.yaml").write_text(TYPED_IN_TEXT)
+    head = KATALOG.split("      imports:")[0]
+    (tmp_path / "katalog.yaml").write_text(
+        head + "      imports:\n        - motif: ./motifs/typed.yaml\n")
+    result = ork("template", "-f", "katalog.yaml", cwd=tmp_path)
+    assert result.code == 0, str(result)
+    groups = yaml.safe_load(result.stdout)["spec"]["crds"]["webapp"]["operatorBox"][
+        "reconcile"]["onReconcile"]
+    web, listed = groups["deployments"]
+    assert (web["port"], web["reconcile"]) == (8080, True)  # number and boolean fields
+    assert web["args"] == ["8080"]
+    assert web["env"] == {"PORT": "8080", "FLAG": "true"}
+    assert listed["env"] == [{"name": "PORT", "value": "8080"}]
+    assert (web["labels"], web["annotations"]) == ({"port": "8080"}, {"flag": "true"})
+    assert groups["secrets"][0]["stringData"] == {"P": "8080"}
+    assert groups["configMaps"][0]["data"] == {"n": "8080"}
+    custom = groups["custom"][0]
+    assert custom["metadata"]["labels"] == {"p": "8080"}
+    assert custom["spec"] == {"replicas": 8080}  # free-form: a number stays a number
