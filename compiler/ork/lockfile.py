@@ -17,6 +17,7 @@ from typing import Any
 
 from . import canonical, yamlout
 from .errors import InputError, Note, Span
+from .refs import strip_userinfo as strip_userinfo  # re-exported: lockfile.strip_userinfo
 from .sources import Frozen, SourceGraph
 
 LOCK_VERSION = 1
@@ -222,19 +223,3 @@ def _unreadable(err: InputError, data: bytes, path: str) -> InputError:
     return InputError("invalid-lock", f"{path} is not a valid lockfile: {first.message}",
                       span=first.span or Span(path, 1, 1, 1, 1), hint=hint,
                       notes=[Note(f"the YAML reader says: {first.code}")])
-
-
-def strip_userinfo(ref: str) -> str:
-    """Return a ref without ``user:password@`` in its authority: credentials are never written.
-
-    ``oci://user:pw@host/repo:tag`` and ``user:pw@host/repo:tag`` both lose it; a short
-    name's ``name@v1.1.0`` (no ``/`` after it) is a tag, not userinfo, and is kept.
-    """
-    scheme, sep, rest = ref.partition("://")
-    if not sep:
-        scheme, rest = "", ref
-    authority, slash, tail = rest.partition("/")
-    if "@" not in authority or not slash:
-        return ref
-    authority = authority.rsplit("@", 1)[1]
-    return f"{scheme}{sep}{authority}{slash}{tail}"

@@ -25,7 +25,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import Diagnostic, LockError, Note, Span, UsageError
-from .lockfile import Lock, LockEntry, from_graph, strip_userinfo
+from .lockfile import Lock, LockEntry, from_graph
+from .refs import strip_userinfo
 from .sources import SourceGraph
 
 if TYPE_CHECKING:
@@ -57,7 +58,8 @@ def pins_for(mode: Mode, lock: Lock | None, update: Sequence[str] = ()) -> dict[
         hits = [e for e in lock.sources if strip_userinfo(name) == e.ref or name == e.name]
         if not hits:
             known = ", ".join(sorted({e.name for e in lock.sources})) or "none"
-            raise UsageError("usage", f"--update {name}: no lock entry has that ref or name",
+            raise UsageError("usage", f"--update {strip_userinfo(name)}: no lock entry has "
+                             "that ref or name",
                              hint=f"locked sources: {known}")
         moving.update(e.ref for e in hits)
     return {e.ref: e.resolved for e in lock.sources if e.ref not in moving}

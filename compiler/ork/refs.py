@@ -10,7 +10,11 @@ OCI layout         ``oci-layout://vendor:katalogs/app:v1.1.0``          ``layout
 short name         ``webapp-operator:v1.1.0``, ``web-service@v1.1.0``   ``short``
 =================  ==================================================  ===============
 
-Git and HTTPS sources are recognised and refused (``unsupported-source``).
+Git and HTTPS sources are recognised and refused (``unsupported-source``). A reference
+carrying credentials (``oci://user:password@host/…``) is refused too (``invalid-reference``):
+ork reads credentials from Docker's config.json and ``ORK_REGISTRY_USERNAME``/``_PASSWORD``
+only, and no message repeats the userinfo (:func:`strip_userinfo` is applied to every
+reference a message shows).
 """
 
 from __future__ import annotations
@@ -74,15 +78,16 @@ def parse(raw: str, *, span: Span | None = None, file: bool = False) -> Referenc
         InputError: unsupported-source for git/https, invalid-reference otherwise.
     """
     text = raw.strip()
+    shown = strip_userinfo(raw)
     if text.startswith(_UNSUPPORTED):
         raise InputError(
-            "unsupported-source", f"{raw!r}: git and https sources are not supported",
+            "unsupported-source", f"{shown!r}: git and https sources are not supported",
             span=span,
             hint="vendor it: push the pattern to an OCI registry (`ork push`) or copy the file "
                  "into this repository and import it under `imports.files`")
     if file:
         if text.startswith(("oci://", "oci-layout://")):
-            raise InputError("invalid-reference", f"{raw!r} is an OCI reference, not a file",
+            raise InputError("invalid-reference", f"{shown!r} is an OCI reference, not a file",
                              span=span, hint="move it to `imports.registry`")
         return Reference("file", raw, path=text)
     if text.startswith("oci-layout://"):
@@ -90,9 +95,26 @@ def parse(raw: str, *, span: Span | None = None, file: bool = False) -> Referenc
     if text.startswith("oci://"):
         return _oci(raw, text[len("oci://"):], span)
     first = text.split("/", 1)[0]
-    if "/" in text and ("." in first or ":" in first or first == "localhost"):
+    if "/" in text and ("." in first or ":" in first or "@" in first or first == "localhost"):
         return _oci(raw, text, span)
     return _short(raw, text, span)
+
+
+def strip_userinfo(ref: str) -> str:
+    """Return a ref without ``user:password@`` in its authority: credentials are never shown
+    or written.
+
+    ``oci://user:pw@host/repo:tag`` and ``user:pw@host/repo:tag`` both lose it; a short
+    name's ``name@v1.1.0`` (no ``/`` after it) is a tag, not userinfo, and is kept.
+    """
+    scheme, sep, rest = ref.partition("://")
+    if not sep:
+        scheme, rest = "", ref
+    authority, slash, tail = rest.partition("/")
+    if "@" not in authority or not slash:
+        return ref
+    authority = authority.rsplit("@", 1)[1]
+    return f"{scheme}{sep}{authority}{slash}{tail}"
 
 
 def _split_version(raw: str, rest: str, span: Span | None) -> tuple[str, str | None, str | None]:
@@ -127,6 +149,13 @@ def _oci(raw: str, rest: str, span: Span | None) -> Reference:
         raise InputError("invalid-reference", f"{raw!r} has no repository", span=span,
                          hint="write oci://HOST/REPOSITORY:TAG")
     host, path = rest.split("/", 1)
+    if "@" in host:
+        # Never echo it: the userinfo may hold a password. Say where credentials belong.
+        raise InputError("invalid-reference", f"{strip_userinfo(raw)!r} carries credentials "
+                         "(user:password@ before the host); a reference cannot hold them",
+                         span=span, hint="remove them from the reference, and log in with "
+                         f"`docker login {host.rsplit('@', 1)[1]}` or set "
+                         "ORK_REGISTRY_USERNAME and ORK_REGISTRY_PASSWORD")
     repo, tag, digest = _split_version(raw, path, span)
     _check_repo(raw, repo, span)
     return Reference("oci", raw, host=host, repository=repo, tag=tag, digest=digest)

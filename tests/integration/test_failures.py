@@ -133,3 +133,22 @@ def test_plan_offline_never_asks_the_registry(ork: Ork, registry: LiveRegistry,
     _expect(result.code, result.stderr, 4, "offline-miss")
     online = ork("plan", "--bundle", str(deployed), cwd=root)  # asks, and hears "no such tag"
     _expect(online.code, online.stderr, 1, "not-found")
+
+
+def test_credentials_in_a_ref_are_refused_and_never_shown(ork: Ork, registry: LiveRegistry,
+                                                          tmp_path: Path) -> None:
+    for host in (registry.host, f"127.0.0.1:{free_port()}"):
+        ref = f"oci://user:hunter2@{host}/katalogs/webapp-operator:v1.1.0"
+        shown = ork("inspect", ref)
+        _expect(shown.code, shown.stderr, 1, "invalid-reference")
+        assert "hunter2" not in shown.stdout + shown.stderr
+        assert f"`docker login {host}`" in shown.stderr
+        root = project(tmp_path / host.replace(":", "-"), [ref])
+        for args in (["lock"], ["generate", "bundle"], ["validate", "--output", "json"]):
+            done = ork(*args, cwd=root)
+            assert done.code == 1, done
+            assert "invalid-reference" in done.stdout + done.stderr
+            # only the excerpt of the user's own komposer.yaml line may hold it
+            lines = (done.stdout + done.stderr).splitlines()
+            assert not [line for line in lines if "hunter2" in line and " | " not in line], done
+        assert untouched(root)

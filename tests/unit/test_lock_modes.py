@@ -17,7 +17,6 @@ import pytest
 import yaml
 
 from ork import lockfile, refs
-from ork.errors import Span
 from ork.registry import RegistrySources, artifact
 from ork.registry.layout import LayoutRegistry
 from ork.registry.settings import RegistrySettings
@@ -280,11 +279,12 @@ def test_a_newer_lock_version_is_refused_by_every_mode(ork: Ork, root: Path) -> 
 
 
 def test_a_ref_with_userinfo_finds_its_pin(tmp_path: Path) -> None:
+    # refs.parse refuses userinfo; a Reference made another way still finds its pin.
     digest = "sha256:" + "a" * 64
     pins = {"oci://reg.example/katalogs/app:v1": f"embedded://katalogs/app@{digest}"}
     sources = RegistrySources(RegistrySettings(cwd=tmp_path, root=tmp_path),
                               Store(tmp_path / "cache"), pins=pins, locked=True)
-    ref = refs.parse("oci://user:secret@reg.example/katalogs/app:v1",
-                     span=Span("komposer.yaml", 1, 1))
+    ref = refs.Reference("oci", "oci://user:secret@reg.example/katalogs/app:v1",
+                         host="reg.example", repository="katalogs/app", tag="v1")
     location, found = sources.locate(ref, motif=False)
     assert (location.scheme, location.repository, found) == ("embedded", "katalogs/app", digest)

@@ -60,3 +60,24 @@ def test_an_oci_ref_under_files_is_refused() -> None:
     with pytest.raises(InputError, match="not a file") as info:
         refs.parse("oci://h/r:v1", file=True)
     assert "imports.registry" in (info.value.diagnostics[0].hint or "")
+
+
+@pytest.mark.parametrize("raw", [
+    "oci://user:hunter2@127.0.0.1:5000/katalogs/app:v1",
+    "user:hunter2@127.0.0.1:5000/katalogs/app:v1",
+    "oci://hunter2@reg.example/katalogs/app:v1",
+    "hunter2@reg.example/katalogs/app:bad tag!",
+    "https://user:hunter2@github.com/org/repo",
+])
+def test_credentials_in_a_ref_are_refused_and_never_repeated(raw: str) -> None:
+    with pytest.raises(InputError) as info:
+        refs.parse(raw)
+    diag = info.value.diagnostics[0]
+    shown = f"{diag.message}\n{diag.hint}\n" + "\n".join(n.message for n in diag.notes)
+    assert "hunter2" not in shown
+    if not raw.startswith("https://"):
+        assert info.value.code == "invalid-reference"
+        assert "carries credentials" in diag.message
+        assert "ORK_REGISTRY_USERNAME" in (diag.hint or "")
+        assert "docker login " + ("127.0.0.1:5000" if "127" in raw else "reg.example") \
+            in (diag.hint or "")

@@ -145,6 +145,10 @@ def parse_resolved(text: str, settings: RegistrySettings) -> tuple[Location, str
         where, _, repo = body[len("oci-layout://"):].partition(":")
         return Location("layout", where, repo, _absolute(settings.root, where)), digest
     host, _, repo = body.removeprefix("oci://").partition("/")
+    if "@" in host:  # never echoed: it may hold a password
+        raise InputError("invalid-lock", "a resolved ref carries credentials "
+                         f"(user:password@{host.rsplit('@', 1)[1]}); the lock never holds them",
+                         hint="run `ork lock` to write a new lock")
     if not repo:
         raise InputError("invalid-lock", f"resolved ref {text!r} names no repository",
                          hint="run `ork lock` to write a new lock")

@@ -22,8 +22,7 @@ from dataclasses import dataclass, replace
 
 from ..canonical import digest as digest_of
 from ..errors import Diagnostic, LockError, Note, OrkError, RegistryError, SourceError, Span
-from ..lockfile import strip_userinfo
-from ..refs import Reference
+from ..refs import Reference, strip_userinfo
 from ..stages.fetch import RemoteArtifact
 from ..store import Store
 from .artifact import Manifest, parse_manifest
