@@ -59,6 +59,7 @@ def _crd(name: str, crd: CRDEntry, locate: Locate, *, for_bundle: bool) -> list[
         bad = check_name(crd.katalog_name, "Katalog name", locate(name, ("katalogName",)))
         if bad:
             errors.append(bad)
+    errors += _api_types(name, crd, locate)
     rec = crd.operator_box.reconcile if crd.operator_box else None
     if rec is not None and rec.workers is not None and not 1 <= rec.workers <= 50:
         errors.append(InputError(
@@ -75,6 +76,29 @@ def _crd(name: str, crd: CRDEntry, locate: Locate, *, for_bundle: bool) -> list[
             "crdfile-in-bundle", "`crdFile` is a development shortcut and cannot go into a "
             "bundle", loc=_key(locate(name, ("crdFile",))),
             hint="apply the CRD manifest separately, and remove `crdFile` from the Katalog"))
+    return errors
+
+
+_API_TYPES_HINTS = {
+    "group": "write the API group as a DNS name (`group: shop.example.com`), or remove "
+             "`group:`",
+    "version": "write the API version (`version: v1`), or remove `version:` for v1",
+    "kind": "write the kind in CamelCase (`kind: WebApp`): it names the CRD's resource",
+    "plural": "write the plural resource name (`plural: webapps`), or remove `plural:` "
+              "for lowercase(kind) + \"s\"",
+}
+
+
+def _api_types(name: str, crd: CRDEntry, locate: Locate) -> list[OrkError]:
+    """An empty (or blank) ``apiTypes`` field: a CRD served as ``g/v, Kind=""`` with the
+    resource ``s`` is no CRD at all (wire-format.md: kind is required)."""
+    errors: list[OrkError] = []
+    for field, hint in _API_TYPES_HINTS.items():
+        value = getattr(crd.api_types, field)
+        if isinstance(value, str) and not value.strip():
+            errors.append(InputError(
+                "invalid-value", f"`apiTypes.{field}` of CRD {name!r} is empty",
+                loc=locate(name, ("apiTypes", field)), hint=hint))
     return errors
 
 

@@ -1,0 +1,42 @@
+"""Problems the compiler must report, each at its place: every one of them, never one that
+hides another (SPEC §6), and each with a hint."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import Ork
+
+HEAD = """\
+apiVersion: orkestra.orkspace.io/v1
+kind: Katalog
+metadata: {name: shop, version: v1.0.0}
+spec:
+  crds:
+"""
+
+
+def diagnostics(ork: Ork, cwd: Path, *args: str) -> list[dict[str, Any]]:
+    result = ork("validate", "--output", "json", *args, cwd=cwd)
+    assert result.code == 1, str(result)
+    found: list[dict[str, Any]] = json.loads(result.stdout)
+    return found
+
+
+def where(d: dict[str, Any]) -> tuple[str, int, int]:
+    return d["code"], d["line"], d["column"]
+
+
+def test_an_empty_api_types_field_is_an_invalid_value_at_that_field(ork: Ork,
+                                                                   tmp_path: Path) -> None:
+    (tmp_path / "katalog.yaml").write_text(
+        HEAD + "    web:\n      apiTypes: {group: g.demo, version: \"\", kind: \"\"}\n"
+        "    db:\n      apiTypes: {group: \"\", kind: Db, plural: \" \"}\n")
+    found = diagnostics(ork, tmp_path)
+    assert sorted(where(d) for d in found) == [
+        ("invalid-value", 7, 42), ("invalid-value", 7, 52),
+        ("invalid-value", 9, 25), ("invalid-value", 9, 47)]
+    assert all(d["hint"] for d in found)
+    assert any("`apiTypes.kind` of CRD 'web' is empty" in d["message"] for d in found)
