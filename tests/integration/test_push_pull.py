@@ -113,3 +113,27 @@ def test_oci_refs_and_short_names_template_the_same_katalog(ork: Ork, registry: 
     assert (a.code, b.code) == (0, 0), f"{a}\n{b}"
     assert a.stdout == b.stdout
     assert "probePath" in a.stdout or "/health" in a.stdout
+
+
+def test_a_layout_ref_means_the_same_place_for_push_pull_and_inspect(ork: Ork,
+                                                                    tmp_path: Path) -> None:
+    import shutil
+
+    pattern = tmp_path / "pat"
+    shutil.copytree(STDLIB / "katalogs" / "webapp-operator" / "v1.1.0", pattern)
+    before = sorted(p.name for p in pattern.iterdir())
+    work = tmp_path / "wk"
+    work.mkdir()
+    ref = "oci-layout://lay:katalogs/webapp-operator:v1.1.0"
+    pushed = ork("push", ref, "../pat", cwd=work)
+    assert pushed.code == 0, pushed
+    assert (work / "lay" / "index.json").is_file()
+    assert sorted(p.name for p in pattern.iterdir()) == before
+    for args in (["inspect", ref], ["pull", ref], ["push", ref, "../pat"]):
+        done = ork(*args, cwd=work)
+        assert done.code == 0, (args, done)
+        assert pushed.stdout.strip() in done.stdout, (args, done)
+    inside = ork("push", ref, ".", cwd=pattern)  # a layout in the pattern: refused
+    assert inside.code == 64, inside
+    assert "inside the pattern directory" in inside.stderr
+    assert sorted(p.name for p in pattern.iterdir()) == before

@@ -83,10 +83,11 @@ def push(settings: Settings, ref: str, directory: str, force: bool,
     from .build import make_context
 
     path = settings.cwd / directory
-    settings.root = path
+    settings.root = path  # the pattern compiles as a project rooted at DIRECTORY
     _progress(settings, f"pushing {directory} to {ref}…")
+    # REF's oci-layout://DIR is relative to the working directory, as for pull and inspect
     result = publish.push(ref, path, settings=registry_settings(settings, timeout=timeout,
-                                                                root=path),
+                                                                root=settings.cwd),
                           ctx=make_context(settings), force=force)
     print_warnings(settings, result.warnings)
     click.echo(result.digest)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,9 +58,20 @@ def push(ref_text: str, directory: Path, *, settings: RegistrySettings, ctx: Con
         raise UsageError("usage", f"{ref_text} names the embedded registry, which is "
                          "read-only", hint="write the registry: oci://HOST/REPO:TAG, "
                          "oci-layout://DIR:REPO:TAG, or set ORK_REGISTRY")
+    if location.scheme == "layout" and location.path is not None \
+            and _inside(location.path, directory):
+        raise UsageError("usage", f"{location.display(':' + tag)} is inside the pattern "
+                         f"directory {directory.name}, which push never writes to",
+                         hint="the layout directory is relative to the working directory: "
+                              "put it outside the pattern")
     registry = opener(location, settings)
     digest = registry.push(location.repository, tag, built.blobs, built.manifest)
     return Pushed(location.display(":" + tag), location.canonical(digest), digest, warnings)
+
+
+def _inside(path: Path, directory: Path) -> bool:
+    real = Path(os.path.realpath(path))
+    return real.is_relative_to(Path(os.path.realpath(directory)))
 
 
 def check_pattern(directory: Path, meta: artifact.PatternMeta, *, settings: RegistrySettings,
