@@ -43,8 +43,9 @@ CODES: dict[str, tuple[str, ...]] = {
     "lock": ("lock-missing", "lock-stale", "unsupported-lock-version", "invalid-lock"),
     "runtime": ("bundle-tampered", "bundle-lock-mismatch", "invalid-rendered-value",
                 "invalid-bundle", "bundle-unverified", "invalid-object", "unknown-cr-kind",
-                "object-not-found", "object-exists", "simulation-failed", "state-unavailable",
-                "port-in-use", "kube-client-missing", "cluster-request-failed"),
+                "duplicate-cr", "object-not-found", "object-exists", "simulation-failed",
+                "state-unavailable", "port-in-use", "kube-client-missing",
+                "cluster-request-failed"),
     "cli": ("usage", "output-write-failed", "nondeterministic-output", "internal-error"),
 }
 

@@ -190,3 +190,66 @@ def test_the_same_inputs_print_the_same_bytes(ork: Ork, story: Path) -> None:
     assert first.code == 0, first
     assert first.stdout == second.stdout
     assert "uid: " in first.stdout
+
+
+def test_a_simulate_file_takes_no_cr_and_honours_lock(ork: Ork, story: Path) -> None:
+    (story / "simulate.yaml").write_text(
+        "apiVersion: orkestra.orkspace.io/v1\nkind: Simulate\nmetadata: {name: s}\n"
+        "spec:\n  bundle: bundle.yaml\n  cr: webapp.yaml\n  cycles: 1\n")
+    with_cr = ork("simulate", "-f", "simulate.yaml", "--cr", "plain.yaml", cwd=story)
+    assert with_cr.code == 64, with_cr
+    assert "error[usage]: -f takes its CRs from the Simulate file" in with_cr.stderr
+    (story / "other.lock").write_text("lockVersion: 1\nsources: []\n")
+    locked = ork("simulate", "-f", "simulate.yaml", "--lock", "other.lock", cwd=story)
+    assert locked.code == 1, locked
+    assert "error[bundle-lock-mismatch]" in locked.stderr
+
+
+@pytest.mark.parametrize("cycles", ["0", "-1"])
+def test_a_simulate_file_needs_a_cycle(ork: Ork, story: Path, cycles: str) -> None:
+    (story / "simulate.yaml").write_text(
+        "apiVersion: orkestra.orkspace.io/v1\nkind: Simulate\nmetadata: {name: s}\n"
+        f"spec:\n  bundle: bundle.yaml\n  cr: webapp.yaml\n  cycles: {cycles}\n")
+    result = ork("simulate", "-f", "simulate.yaml", cwd=story)
+    assert result.code == 1, result
+    assert f"simulate.yaml:7:11: error[invalid-value]: spec.cycles must be at least 1, " \
+           f"not {cycles}" in result.stderr, result.stderr
+
+
+def test_cr_errors_point_at_the_cr(ork: Ork, story: Path) -> None:
+    (story / "two.yaml").write_text(PLAIN_WEBAPP + "---\n" + PLAIN_WEBAPP.replace(
+        "rkguide.demo/v1", "rkguide.demo/v2"))
+    unserved = ork("simulate", "--bundle", "bundle.yaml", "--cr", "two.yaml", cwd=story)
+    assert unserved.code == 1, unserved
+    assert "two.yaml:6:1: error[unknown-cr-kind]: no CRD of the bundle serves " \
+           "rkguide.demo/v2 WebApp" in unserved.stderr, unserved.stderr
+    twice = ork("simulate", "--bundle", "bundle.yaml", "--cr", "plain.yaml", "--cr",
+                "plain.yaml", cwd=story)
+    assert twice.code == 1, twice
+    assert "plain.yaml:1:1: error[duplicate-cr]: webapps api-team/plain is given twice" \
+        in twice.stderr, twice.stderr
+
+
+def test_text_from_a_cr_cannot_leave_its_comment_line() -> None:
+    """An event message rendered from a CR's spec may hold line breaks: the report keeps
+    it on one line, so `--output yaml` holds only the objects as documents."""
+    from ork.runtime import report
+    from ork.runtime.cluster import Event
+    from ork.runtime.objects import GK, Key
+    from ork.runtime.recorder import Op
+    from ork.runtime.simulate import Cycle, Report
+
+    evil = "too big\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: injected}\n"
+    cycle = Cycle(1, (Op("create", "configmaps", "a\nb"),),
+                  (Event(Key(GK("demo.io", "WebApp"), "ns", "x"), "Warning", "Rule", evil),),
+                  ("webapps x: failed\r\nagain",))
+    objs = ({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}},)
+    out = report.yaml(Report((cycle,), objs, notes=("n\nkind: Secret",)))
+    assert [d["kind"] for d in yaml.safe_load_all(out) if d] == ["ConfigMap"]
+    assert "#  event Warning Rule x: too big\\n---\\napiVersion: v1\\nkind: Secret" in out
+    text = report.text(Report((cycle,), objs, failures=("f\nx",)))
+    assert text.splitlines() == [
+        "cycle 1", "  create configmaps a\\nb",
+        "  event Warning Rule x: too big\\n---\\napiVersion: v1\\nkind: Secret\\nmetadata: "
+        "{name: injected}\\n", "  error webapps x: failed\\r\\nagain",
+        "1 expectation(s) failed:", "  - f\\nx"]

@@ -190,8 +190,13 @@ def simulate(settings: Settings, sim_file: str | None, bundle_path: str | None,
                               "bundle.yaml --cr cr.yaml")
     expect: Any = None
     workloads: tuple[Workload, ...] = ()
+    lock = settings.cwd / lock_path if lock_path else None
     if sim_file is not None:
-        bundle, crs, spec_cycles, expect, workloads = _from_simulate(settings, sim_file)
+        if cr_files:
+            raise UsageError("usage", "-f takes its CRs from the Simulate file; --cr goes with "
+                             "--bundle", hint="list the CRs under the Simulate's spec.cr or "
+                                              "spec.crFiles, or drop -f and pass --bundle")
+        bundle, crs, spec_cycles, expect, workloads = _from_simulate(settings, sim_file, lock)
         cycles = cycles or spec_cycles
     else:
         assert bundle_path is not None
@@ -199,11 +204,10 @@ def simulate(settings: Settings, sim_file: str | None, bundle_path: str | None,
             raise UsageError("usage", "--bundle needs at least one --cr FILE",
                              hint="ork simulate --bundle bundle.yaml --cr cr.yaml, or "
                                   "ork simulate -f simulate.yaml")
-        bundle = bundles.load(settings.cwd / bundle_path,
-                              lock=settings.cwd / lock_path if lock_path else None)
-        crs = [o for p in cr_files for o in kubectl.read_objects(_read(settings, p, "CR"), p)]
-    result = sim.run(bundle, crs, cycles=cycles or sim.DEFAULT_CYCLES, expect=expect,
-                     workloads=workloads)
+        bundle = bundles.load(settings.cwd / bundle_path, lock=lock)
+        crs = [o for p in cr_files for o in kubectl.read_located(_read(settings, p, "CR"), p)]
+    result = sim.run(bundle, [o for o, _ in crs], cycles=cycles or sim.DEFAULT_CYCLES,
+                     expect=expect, workloads=workloads, spans=[s for _, s in crs])
     render = {"text": report.text, "yaml": report.yaml, "json": report.to_json}[fmt]
     click.echo(render(result), nl=False)
     if result.failures:
@@ -215,9 +219,11 @@ def simulate(settings: Settings, sim_file: str | None, bundle_path: str | None,
                                  "the expectation")
 
 
-def _from_simulate(settings: Settings,
-                   path: str) -> tuple[Any, list[Any], int | None, Any,
-                                       tuple[Workload, ...]]:
+def _from_simulate(settings: Settings, path: str,
+                   lock: Path | None) -> tuple[Any, list[tuple[Any, Any]], int | None, Any,
+                                               tuple[Workload, ...]]:
+    """Return the bundle (verified against ``lock`` when given), the CRs, the cycles, the
+    expectations and the workloads of a Simulate file."""
     from dataclasses import replace
 
     from .. import yamlsrc
@@ -246,17 +252,22 @@ def _from_simulate(settings: Settings,
                          "spec.komposer and spec.bundle", span=where,
                          hint="name the Katalog, Komposer or bundle to simulate, e.g. "
                               "`katalog: katalog.yaml` under spec")
+    if spec.cycles is not None and spec.cycles < 1:
+        raise InputError("invalid-value", f"spec.cycles must be at least 1, not {spec.cycles}",
+                         span=_span(docs[0], path, ("spec", "cycles")),
+                         hint="leave it out to run 10 cycles")
     if spec.bundle:
-        bundle = bundles.load(base / spec.bundle)
+        bundle = bundles.load(base / spec.bundle, lock=lock)
     else:
-        bundle = bundles.from_bytes(_compile(settings, base / sources[0]), "bundle.yaml")
+        bundle = bundles.from_bytes(_compile(settings, base / sources[0]), "bundle.yaml",
+                                    lock=_read(settings, str(lock), "lock") if lock else None)
     names = ([spec.cr] if spec.cr else []) + list(spec.cr_files or ())
     if not names:
         raise InputError("missing-field", "a Simulate needs spec.cr or spec.crFiles",
                          span=where, hint="name the custom resources to reconcile, e.g. "
                                           "`cr: cr.yaml` under spec")
-    crs = [o for n in names for o in kubectl.read_objects(_read(settings, str(base / n), "CR"),
-                                                          n)]
+    crs = [o for n in names
+           for o in kubectl.read_located(_read(settings, str(base / n), "CR"), n)]
     workloads = spec.workloads or ()
     _check_workloads(workloads, lambda *p: _span(docs[0], path, ("spec", "workloads", *p)))
     return bundle, crs, spec.cycles, spec.expect, workloads

@@ -20,7 +20,17 @@ def read_objects(data: bytes, path: str) -> list[Obj]:
         RuntimeError_: invalid-object for a document without apiVersion, kind or name.
         InputError: the file is not valid YAML.
     """
-    out: list[Obj] = []
+    return [obj for obj, _ in read_located(data, path)]
+
+
+def read_located(data: bytes, path: str) -> list[tuple[Obj, Span]]:
+    """Return the objects of a YAML stream, each with where it was written.
+
+    Raises:
+        RuntimeError_: invalid-object for a document without apiVersion, kind or name.
+        InputError: the file is not valid YAML.
+    """
+    out: list[tuple[Obj, Span]] = []
     for doc in yamlsrc.load(data, path):
         value = doc.value
         listed = isinstance(value, dict) and value.get("kind") == "List"
@@ -30,7 +40,8 @@ def read_objects(data: bytes, path: str) -> list[Obj]:
                                 span=_span(path, doc, ("items",)),
                                 hint="write `items:` followed by `- apiVersion: ...` entries")
         for i, item in enumerate(items or []):
-            out.append(_checked(item, path, doc, ("items", i) if listed else ()))
+            at: tuple[str | int, ...] = ("items", i) if listed else ()
+            out.append((_checked(item, path, doc, at), _span(path, doc, at)))
     return out
 
 

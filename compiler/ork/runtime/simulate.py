@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..errors import RuntimeError_
+from ..errors import RuntimeError_, Span
 from ..kinds.simulate import Expect, Workload
 from ..templates.k8s import reproducible
 from .bundle import Bundle
@@ -89,18 +89,21 @@ class Report:
 
 
 def run(bundle: Bundle, crs: Sequence[Obj], *, cycles: int = DEFAULT_CYCLES,
-        expect: Expect | None = None, workloads: Sequence[Workload] = ()) -> Report:
-    """Return the report of simulating ``crs`` against the bundle's Katalog.
+        expect: Expect | None = None, workloads: Sequence[Workload] = (),
+        spans: Sequence[Span] = ()) -> Report:
+    """Return the report of simulating ``crs`` against the bundle's Katalog (``spans``:
+    where each CR was written, for the diagnostics).
 
     Raises:
-        RuntimeError_: unknown-cr-kind for a CR no CRD of the bundle serves.
+        RuntimeError_: unknown-cr-kind for a CR no CRD of the bundle serves (at its
+            apiVersion); duplicate-cr for a CR given twice.
     """
     config = build(bundle.katalog)
     cluster = MemoryCluster()
     health = Health(workloads)
     cluster.workload_status = health
-    for cr in crs:
-        _admit(cluster, config, cr)
+    for i, cr in enumerate(crs):
+        _admit(cluster, config, cr, spans[i] if i < len(spans) else None)
     plurals = config.plurals()
     with reproducible():  # now, uuidv4 and randAlphaNum: the same inputs, the same output
         done = tuple(_cycle(n, cluster, config, plurals, health)
@@ -112,17 +115,24 @@ def run(bundle: Bundle, crs: Sequence[Obj], *, cycles: int = DEFAULT_CYCLES,
     return Report(done, objects, failures, notes)
 
 
-def _admit(cluster: MemoryCluster, config: RuntimeConfig, cr: Obj) -> None:
+def _admit(cluster: MemoryCluster, config: RuntimeConfig, cr: Obj, span: Span | None) -> None:
     gk = GK.of(cr)
-    if config.for_gk(gk) is None:
+    crd = config.for_gk(gk)
+    if crd is None or crd.api_version != cr.get("apiVersion"):
         served = ", ".join(f"{c.api_version} {c.gk.kind}" for c in config.crds) or "none"
         raise RuntimeError_("unknown-cr-kind",
                             f"no CRD of the bundle serves {cr.get('apiVersion')} {gk.kind}",
-                            hint=f"the bundle serves: {served}")
+                            span=span, hint=f"the bundle serves: {served}")
     obj = {k: v for k, v in cr.items() if k != "status"}
     meta = dict(obj.get("metadata") or {})
     meta.setdefault("namespace", "default")
     obj["metadata"] = meta
+    key = Key.of(obj)
+    if cluster.get(key) is not None:
+        raise RuntimeError_("duplicate-cr", f"{crd.plural} {key.namespace}/{key.name} is "
+                            "given twice", span=span,
+                            hint="pass each CR once: the files given with --cr (or listed "
+                                 "in the Simulate file) name the same object")
     cluster.create(obj)
 
 
