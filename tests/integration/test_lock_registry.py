@@ -272,3 +272,20 @@ def test_locked_lists_every_problem_against_a_registry(proj: Project) -> None:
         "requires any more (extra entry)",
     ]
     assert proj.lock_text() == lock
+
+
+def test_offline_lock_never_answers_from_remembered_tags(proj: Project) -> None:
+    webapp = proj.ref("webapp-operator", "v1.1.0")
+    proj.run("lock")  # online: the cache remembers what every tag meant
+    lock = proj.lock_text()
+    proj.move_tag("katalogs", "webapp-operator", "v1.1.0")
+    for args in (["lock", "--check"], ["lock"], ["lock", "--update", "webapp-operator"]):
+        done = proj.ork(*args, cwd=proj.root, env={**proj.env, "ORK_OFFLINE": "1"})
+        assert done.code == 4, (args, done)
+        assert "error[offline-miss]" in done.stderr, (args, done)
+        assert f"missing tag: {webapp}" in done.stderr, (args, done)
+        assert "up to date" not in done.stdout + done.stderr
+        assert "unchanged" not in done.stdout + done.stderr
+        assert proj.lock_text() == lock
+    online = proj.run("lock", "--check", code=2, env={"ORK_OFFLINE": ""})
+    assert "TAG MOVED" in online

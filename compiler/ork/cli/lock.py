@@ -29,9 +29,12 @@ def lock(cctx: click.Context, files: tuple[str, ...], update: tuple[str, ...], c
     """Resolve every source and write ork.lock (pinning each one by digest)."""
     if cctx.invoked_subcommand is not None:
         return None
+    import dataclasses
+
     from .. import api, lockdiff
     from ..lockfile import Lock
     from .build import make_context, options_for, project_for
+    from .registry import registry_settings, remote_factory
 
     settings: Settings = cctx.obj
     project = project_for(settings, files)
@@ -40,7 +43,11 @@ def lock(cctx: click.Context, files: tuple[str, ...], update: tuple[str, ...], c
                           lock_mode="update" if update else "fresh", update=update)
     path = options.lock_file(project)
     on_disk = _bytes_of(path)
-    result = api.lock(project, options, make_context(settings), write=not check)
+    ctx = make_context(settings)
+    # Every tag it resolves means what the registry says now: offline, that is a miss.
+    ctx = dataclasses.replace(ctx, remote=remote_factory(registry_settings(settings),
+                                                         ctx.store, fresh_tags=True))
+    result = api.lock(project, options, ctx, write=not check)
     changes = lockdiff.diff(result.before or Lock(), result.after)
     if check:
         if result.data == on_disk:

@@ -38,14 +38,19 @@ def registry_settings(settings: Settings, *, timeout: float | None = None,
                                      timeout=timeout)
 
 
-def remote_factory(registry: RegistrySettings, store: Store) -> Any:
-    """Return the pipeline's ``Context.remote``: (pins, locked) → RegistrySources."""
+def remote_factory(registry: RegistrySettings, store: Store, *,
+                   fresh_tags: bool = False) -> Any:
+    """Return the pipeline's ``Context.remote``: (pins, locked) → RegistrySources.
+
+    ``fresh_tags`` (``ork lock``): a tag is never answered from a remembered lookup.
+    """
     from collections.abc import Mapping
 
     from ..registry import RegistrySources
 
     def make(pins: Mapping[str, str], locked: bool) -> RegistrySources:
-        return RegistrySources(registry, store, pins=pins, locked=locked)
+        return RegistrySources(registry, store, pins=pins, locked=locked,
+                               fresh_tags=fresh_tags)
 
     return make
 

@@ -5,7 +5,8 @@ How one reference becomes an artifact:
 1. a pin from ork.lock (ref as written → canonical id) is used as is: no registry is asked
    to resolve anything; under ``--locked`` an unpinned tag is ``lock-stale``;
 2. otherwise a digest ref is taken as written, and a tag is resolved to a digest (for a
-   network registry the answer is remembered in the store, so ``--offline`` can reuse it);
+   network registry the answer is remembered in the store, so ``--offline`` can reuse it;
+   ``ork lock`` never does: with ``fresh_tags`` an offline tag lookup is ``offline-miss``);
 3. the manifest and every layer are read from the content-addressed store, else fetched
    and verified against their digests, then stored.
 
@@ -52,11 +53,14 @@ class RegistrySources:
 
     def __init__(self, settings: RegistrySettings, store: Store, *,
                  pins: Mapping[str, str] | None = None, locked: bool = False,
-                 opener: Opener = open_registry) -> None:
+                 fresh_tags: bool = False, opener: Opener = open_registry) -> None:
         self.settings = settings
         self.store = store
         self.pins = dict(pins or {})
         self.locked = locked
+        # `ork lock`: a tag means what the registry says now, never a remembered answer
+        # (offline, a tag on a network registry is then an offline-miss)
+        self.fresh_tags = fresh_tags
         self.warnings: list[Diagnostic] = []
         self._opener = opener
         self._registries: dict[Location, Registry] = {}
@@ -114,7 +118,16 @@ class RegistrySources:
         if not registry.network:
             return registry.resolve(location.repository, tag)
         if self.settings.offline:
-            known = self.store.get_key("tags", key)
+            known = None if self.fresh_tags else self.store.get_key("tags", key)
+            if known is None and self.fresh_tags:
+                raise RegistryError(
+                    "offline-miss", f"offline: {location.display(':' + tag)} needs its tag "
+                    f"resolved, and {registry.name} cannot be asked",
+                    notes=[Note(f"missing tag: {location.display(':' + tag)}"),
+                           Note("`ork lock` (and --check, --update) asks what every tag "
+                                "means now, never what it meant last time")],
+                    hint="run it online; offline, `ork generate bundle --locked --offline` "
+                         "builds from the pins of ork.lock")
             if known is None:
                 raise RegistryError(
                     "offline-miss", f"--offline: {location.display(':' + tag)} was never "
