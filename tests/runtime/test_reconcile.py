@@ -264,3 +264,30 @@ def test_namespaces_outside_the_allowed_ones_are_ignored() -> None:
     key = env.add(image="i")
     assert env.reconciler.reconcile(key).result == "ignored"
     assert env.cluster.list(DEPLOY) == []
+
+
+def test_children_outside_the_crs_namespace_are_pruned_and_deleted() -> None:
+    """A cluster-scoped child (a Namespace, a ClusterRole) and one in another namespace are
+    the CR's as much as the others: pruned when undeclared, deleted with the CR."""
+    gated = [{"field": "spec.wide", "operator": "equals", "value": "yes"}]
+    custom = [
+        {"name": "{{ .metadata.name }}-space", "apiVersion": "v1", "kind": "Namespace"},
+        {"name": "{{ .metadata.name }}-reader", "apiVersion": "rbac.authorization.k8s.io/v1",
+         "kind": "ClusterRole", "rules": [], "when": gated},
+        {"name": "{{ .metadata.name }}-elsewhere", "apiVersion": "v1", "kind": "ConfigMap",
+         "metadata": {"namespace": "other"}, "data": {"k": "v"}},
+    ]
+    env = Env(crd(on_reconcile={"custom": custom}))
+    key = env.add(image="i", wide="yes")
+    assert sorted(env.cycle(key)) == [
+        "create clusterRoles shop-reader", "create configMaps shop-elsewhere",
+        "create namespaces shop-space", "status webapps shop", "update webapps shop"]
+    live = env.get(WEBAPP, "shop")
+    live["spec"]["wide"] = "no"
+    env.cluster.patch(live)
+    assert env.cycle(key) == ["delete clusterRoles shop-reader", "status webapps shop"]
+    env.cluster.delete(key)
+    assert sorted(env.cycle(key)) == ["delete configMaps shop-elsewhere",
+                                      "delete namespaces shop-space", "update webapps shop"]
+    assert env.cluster.list(GK("", "Namespace")) == []
+    assert env.cluster.list(CM) == []

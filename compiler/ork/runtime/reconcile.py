@@ -159,14 +159,17 @@ class Reconciler:
                      str(meta.get("uid", "")))
 
     def _children(self, cr: Obj, desired: Sequence[Desired] = ()) -> list[Obj]:
-        """Return the objects labelled as this CR's, of every kind it may own."""
+        """Return the objects labelled as this CR's, of every kind it may own, wherever
+        they are: a custom item may be cluster-scoped (a Namespace, a ClusterRole) or name
+        another namespace, and the owner label (the CR's CRD, namespace and name) is what
+        finds them to prune and to delete."""
         owner = self._owner(cr)
         selector = {OWNER: owner_label(self.crd.name, owner.namespace, owner.name)}
         kinds: dict[GK, None] = dict.fromkeys(self.crd.child_gks)
         kinds.update(dict.fromkeys(d.key.gk for d in desired))
         out: list[Obj] = []
         for gk in kinds:
-            out += self.cluster.list(gk, owner.namespace, selector)
+            out += self.cluster.list(gk, None, selector)
         return out
 
     @staticmethod
