@@ -7,11 +7,12 @@ positions inside a YAML string (template diagnostics point at the column in the 
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import replace
 from typing import Any
 
 from . import yamlsrc
-from .errors import Diagnostic, Loc, Note, PathPart, Span
+from .errors import Diagnostic, InputError, Loc, Note, PathPart, Span
 from .sources import SourceGraph
 from .store import Store
 
@@ -27,6 +28,7 @@ class Locator:
         self._store = store
         self._spans: dict[str, dict[tuple[int, Path], Any]] = {}
         self._texts: dict[str, list[str]] = {}
+        self._docs: dict[str, dict[int, Any]] = {}
 
     def span(self, loc: Loc | None) -> Span | None:
         """Return the span of a location, or None when it cannot be found."""
@@ -70,43 +72,108 @@ class Locator:
             self._texts[node_id] = raw.decode("utf-8-sig", errors="replace").splitlines()
         return self._texts[node_id]
 
+    def _values(self, node_id: str) -> dict[int, Any]:
+        """The values of a source's documents, by index (for positions inside strings)."""
+        if node_id not in self._docs:
+            raw = "\n".join(self._lines(node_id)).encode()
+            try:
+                docs = yamlsrc.load(raw, self._nodes[node_id].display, max_size=len(raw) + 1)
+            except InputError:
+                docs = []
+            self._docs[node_id] = {d.index: d.value for d in docs}
+        return self._docs[node_id]
+
     def _inner(self, loc: Loc, node_id: str, display: str, entry: list[Any]) -> Span:
+        """The span of a position inside a string value: the template problem's own
+        characters, found by reading the scalar as written (its indentation, its folded
+        lines, its escapes); the scalar's start when the written text cannot be matched."""
         assert loc.inner is not None
         il, ic, length = loc.inner
         line, col, style = entry[0], entry[1], entry[7]
-        if style in ("|", ">"):
-            target = line + 1 + il
-            lines = self._lines(node_id)
-            text = lines[target - 1] if 0 < target <= len(lines) else ""
-            indent = len(text) - len(text.lstrip(" "))
-            c = indent + ic + 1
-            return Span(display, target, c, target, c + max(length, 1))
-        quote = 1 if style in ("'", '"') else 0
-        lines = self._lines(node_id)
-        target = line + il
-        text = lines[target - 1] if 0 < target <= len(lines) else ""
-        start = col - 1 + quote if il == 0 else len(text) - len(text.lstrip(" "))
-        # Escapes (\" \n \u00e9 in "…", '' in '…') take more room in the file than in
-        # the string: count the caret's columns in the file's text.
-        c = _raw_offset(text, start, ic, style)
-        end = _raw_offset(text, start, ic + max(length, 1), style)
-        return Span(display, target, c + 1, target, end + 1)
+        value: Any = self._values(node_id).get(loc.doc)
+        for part in loc.path:
+            value = value[part] if isinstance(value, dict | list) else None  # type: ignore[index]
+            if value is None:
+                break
+        where = _positions(self._lines(node_id), (line, col, entry[2]), style, value) \
+            if isinstance(value, str) else None
+        if not where:
+            return Span(display, line, col, line, col + 1)
+        offset = sum(len(text) + 1 for text in value.split("\n")[:il]) + ic
+        if offset >= len(where):  # just past the end (a template left open)
+            end_line, end_col = where[-1]
+            return Span(display, end_line, end_col + 1, end_line, end_col + 2)
+        start_line, start_col = where[offset]
+        last_line, last_col = where[min(offset + max(length, 1), len(where)) - 1]
+        end = last_col + 1 if last_line == start_line else start_col + 1
+        return Span(display, start_line, start_col, start_line, end)
 
 
 _ESCAPE_SIZES = {"x": 4, "u": 6, "U": 10}
 
 
-def _raw_offset(text: str, start: int, chars: int, style: str) -> int:
-    """Return the index in a line of the file of the ``chars``-th character of a flow
-    scalar that starts at ``start``, stepping over escapes written in the file."""
-    i = start
-    for step in range(chars):
-        if i >= len(text):
-            return i + chars - step  # past the line (a folded scalar): plain columns
-        if style == '"' and text[i] == "\\":
-            i += _ESCAPE_SIZES.get(text[i + 1:i + 2], 2)
-        elif style == "'" and text.startswith("''", i):
-            i += 2
+def _positions(lines: list[str], at: tuple[int, int, int], style: str,
+               value: str) -> list[tuple[int, int]] | None:
+    """Return the (line, column) in the file of every character of a scalar's value,
+    reading the scalar as written at ``at`` (its line and column, and its last line);
+    None when the text written does not give the value (a form this reading does not
+    follow).
+
+    The value is the text written less what YAML drops or folds: indentation, the line
+    breaks folded into spaces (``>`` and multi-line plain or quoted scalars), the escapes
+    of double quotes (``\\"``, ``\\u00e9``, an escaped line break), doubled single quotes.
+    """
+    line, col, last = at
+    if not 0 < line <= len(lines):
+        return None
+    raw = "\n".join(lines[line - 1:last])
+    r = _content_start(raw, col - 1, style)
+    starts = [0] + [i + 1 for i, char in enumerate(raw) if char == "\n"]
+    out: list[tuple[int, int]] = []
+    for char in value:
+        found = _seek(raw, r, char, style)
+        if found is None:
+            return None
+        n = bisect.bisect_right(starts, found) - 1
+        out.append((line + n, found - starts[n] + 1))
+        r = _past(raw, found, char, style)
+    return out
+
+
+def _content_start(raw: str, start: int, style: str) -> int:
+    """Where a scalar's content starts: after the indicator line of a ``|``/``>`` block,
+    after the opening quote of a quoted scalar."""
+    if style in ("|", ">"):
+        return raw.find("\n", start) + 1 or len(raw)
+    return start + 1 if style in ("'", '"') else start
+
+
+def _seek(raw: str, r: int, char: str, style: str) -> int | None:
+    """Where the value's next character ``char`` is written, from ``r`` on: past the
+    indentation and folded line breaks YAML dropped (None: not written there)."""
+    while r < len(raw):
+        if style == '"' and raw[r] == "\\":
+            if raw[r + 1:r + 2] != "\n":
+                return r  # an escape: it writes this character
+            r += 2  # an escaped line break joins the lines
+        elif raw[r] == char or (char == " " and raw[r] == "\n"):
+            return r
+        elif raw[r] in " \t\n":
+            r += 1
         else:
-            i += 1
-    return i
+            return None
+    return None
+
+
+def _past(raw: str, r: int, char: str, style: str) -> int:
+    """Where the text after the value's character ``char``, written at ``r``, goes on."""
+    if style == '"' and raw[r] == "\\":
+        return r + _ESCAPE_SIZES.get(raw[r + 1:r + 2], 2)
+    if style == "'" and char == "'" and raw.startswith("''", r):
+        return r + 2
+    if char == " " and raw[r] == "\n":  # a line break folded into a space
+        r += 1
+        while r < len(raw) and raw[r] in " \t":
+            r += 1
+        return r
+    return r + 1

@@ -264,3 +264,46 @@ def test_a_typed_input_in_a_text_field_prints_as_text(ork: Ork, tmp_path: Path) 
     custom = groups["custom"][0]
     assert custom["metadata"]["labels"] == {"p": "8080"}
     assert custom["spec"] == {"replicas": 8080}  # free-form: a number stays a number
+
+
+MULTI_LINE = r"""apiVersion: orkestra.orkspace.io/v1
+kind: Katalog
+metadata: {name: k}
+spec:
+  crds:
+    app:
+      apiTypes: {kind: App}
+      operatorBox:
+        reconcile:
+          onReconcile:
+            configMaps:
+              - name: c
+                data:
+                  folded: >
+                    first line
+                    then {{ lowr .spec.a }}
+                  plain: first
+                    then {{ lowr .spec.b }}
+                  double: "first \" line
+                    then \u00e9 {{ lowr .spec.c }}"
+                  literal: |
+                    one
+                      two {{ lowr .spec.d }}
+                  single: 'it''s
+
+                    then {{ lowr .spec.e }}'
+                  joined: "first \
+                    {{ lowr .spec.f }}"
+"""
+
+
+def test_the_caret_is_under_the_problem_in_a_scalar_over_several_lines(
+        ork: Ork, tmp_path: Path) -> None:
+    (tmp_path / "katalog.yaml").write_text(MULTI_LINE)
+    result = ork("validate", "-f", "katalog.yaml", "--output", "json", cwd=tmp_path)
+    assert result.code == 1, str(result)
+    found = [(d["line"], d["column"], d["endColumn"]) for d in json.loads(result.stdout)]
+    assert found == [(16, 29, 33), (18, 29, 33), (20, 36, 40), (23, 30, 34), (26, 29, 33),
+                     (28, 24, 28)]
+    lines = MULTI_LINE.splitlines()
+    assert all(lines[line - 1][col - 1:end - 1] == "lowr" for line, col, end in found)
