@@ -218,6 +218,17 @@ def test_a_deny_rule_blocks_the_cr_and_a_warn_rule_records_an_event() -> None:
     assert "phase" not in status
     assert env.cluster.list(DEPLOY) != []
 
+    # Denied again after a good reconcile: the status no longer says Reconciled=True, and
+    # it names the generation that was denied.
+    live = env.get(WEBAPP, "shop")
+    live["spec"]["image"] = "docker.io/y"
+    env.cluster.patch(live)
+    env.cycle(key)
+    live = env.get(WEBAPP, "shop")
+    conditions = {c["type"]: (c["status"], c["reason"]) for c in live["status"]["conditions"]}
+    assert conditions == {"Reconciled": ("False", "Denied"), "Admitted": ("False", "Denied")}
+    assert live["status"]["observedGeneration"] == live["metadata"]["generation"]
+
 
 def test_an_invalid_rendered_value_is_an_event_and_a_condition_not_a_crash() -> None:
     env = Env(crd(on_reconcile=WEB))

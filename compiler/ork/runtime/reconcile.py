@@ -69,7 +69,8 @@ class Reconciler:
         if verdict.denied:
             message = "; ".join(verdict.denied)
             self._event(cr, "Warning", "Denied", message)
-            self._write_status(cr, status.denied(cr.get("status") or {}, message))
+            self._write_status(cr, status.denied(cr.get("status") or {}, message,
+                                                 int(cr["metadata"].get("generation") or 1)))
             return Outcome("denied", message)
         desired: list[Desired] = []
         if not (cr.get("status") or {}).get("observedCreate"):

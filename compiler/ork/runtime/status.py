@@ -52,12 +52,16 @@ def failed(old: Status, reason: str, message: str) -> Status:
     return status
 
 
-def denied(old: Status, message: str) -> Status:
-    """Return the old status marked ``phase: Denied`` with a failing ``Admitted`` condition."""
+def denied(old: Status, message: str, generation: int) -> Status:
+    """Return the old status marked ``phase: Denied``, with failing ``Admitted`` and
+    ``Reconciled`` conditions, at the generation that was denied (the fields emitted before
+    stay: they still describe the children, which a denial leaves as they were)."""
     status = copy.deepcopy(old)
     status["phase"] = "Denied"
-    status["conditions"] = _replace(status.get("conditions"),
-                                    condition("Admitted", False, "Denied", message))
+    status["observedGeneration"] = generation
+    conditions = _replace(status.get("conditions"),
+                          condition("Reconciled", False, "Denied", message))
+    status["conditions"] = _replace(conditions, condition("Admitted", False, "Denied", message))
     return status
 
 
