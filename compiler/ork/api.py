@@ -198,12 +198,14 @@ def read_lock(path: Path, shown: str | None = None) -> lockfile.Lock | None:
 
 @dataclass
 class LockResult:
-    """``ork lock``: the lock before and after, its bytes, and whether it was written."""
+    """``ork lock``: the lock before and after, its bytes, whether it was written, and the
+    warnings of fetching the sources."""
 
     before: lockfile.Lock | None
     after: lockfile.Lock
     data: bytes
     wrote: bool = False
+    warnings: list[Diagnostic] = field(default_factory=list)
 
 
 def lock(project: Project, options: BuildOptions, ctx: pipeline.Context, *,
@@ -217,7 +219,7 @@ def lock(project: Project, options: BuildOptions, ctx: pipeline.Context, *,
     before = _read_lock_unless_fresh(path, options.lock_mode, project.root)
     b = build(project, options, ctx, until="fetch")
     after = lockfile.from_graph(b.graph)
-    result = LockResult(before, after, lockfile.dumps(after))
+    result = LockResult(before, after, lockfile.dumps(after), warnings=list(b.warnings))
     if write:
         result.wrote = fsio.write_if_changed(path, result.data)
     return result

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..errors import InputError
-from .common import Settings, build_options, files_option, note
+from .common import Settings, build_options, files_option, note, print_warnings
 
 if TYPE_CHECKING:
     from ..lockfile import Lock
@@ -48,6 +48,7 @@ def lock(cctx: click.Context, files: tuple[str, ...], update: tuple[str, ...], c
     ctx = dataclasses.replace(ctx, remote=remote_factory(registry_settings(settings),
                                                          ctx.store, fresh_tags=True))
     result = api.lock(project, options, ctx, write=not check)
+    print_warnings(settings, result.warnings)
     changes = lockdiff.diff(result.before or Lock(), result.after)
     if check:
         if result.data == on_disk:

@@ -10,7 +10,9 @@ How one reference becomes an artifact:
 3. the manifest and every layer are read from the content-addressed store, else fetched
    and verified against their digests, then stored.
 
-Warnings (``floating-tag``) are appended to :attr:`RegistrySources.warnings`. Under
+Warnings (``floating-tag``) are appended to :attr:`RegistrySources.warnings` (what
+``ork inspect`` and ``ork pull`` print), and :meth:`RegistrySources.fetch` hands those of
+each reference to the fetch stage on its :class:`RemoteArtifact`, which reports them. Under
 ``--offline`` a network registry is never contacted: each reference that is not in the
 store raises ``offline-miss`` naming every missing digest, and the fetch stage combines
 those into one error (exit 4).
@@ -74,6 +76,7 @@ class RegistrySources:
         Raises:
             OrkError: SourceError, RegistryError or LockError, located at ``span``.
         """
+        seen = len(self.warnings)
         try:
             location, digest = self.locate(ref, motif=motif, span=span)
             pulled = self.load(location, digest, label=ref.raw)
@@ -81,7 +84,8 @@ class RegistrySources:
         except OrkError as err:
             raise located(err, span) from None
         return RemoteArtifact(canonical=pulled.canonical, resolved=pulled.canonical,
-                              digest=digest, files=pulled.files, main=main)
+                              digest=digest, files=pulled.files, main=main,
+                              warnings=tuple(self.warnings[seen:]))
 
     def locate(self, ref: Reference, *, motif: bool, span: Span | None = None
                ) -> tuple[Location, str]:

@@ -33,6 +33,7 @@ class RemoteArtifact:
     digest: str  # manifest digest
     files: dict[str, bytes]
     main: str  # the file that holds the documents: katalog.yaml, motif.yaml, komposer.yaml
+    warnings: tuple[Diagnostic, ...] = ()  # about the reference (floating-tag), at its span
 
 
 class RemoteSources(Protocol):
@@ -309,6 +310,7 @@ def _fetch_remote(st: _State, ref: refs.Reference, kind: str, span: Span) -> str
     try:
         art = st.remote.fetch(ref, motif=kind == "Motif", want_komposer=kind == "Komposer",
                               span=span)
+        st.errors.warnings.extend(art.warnings)
         if art.canonical in st.nodes:
             _check_kind(st, st.nodes[art.canonical], _Pending(art.canonical, kind, ref, span))
             return art.canonical
