@@ -40,3 +40,20 @@ def test_an_empty_api_types_field_is_an_invalid_value_at_that_field(ork: Ork,
         ("invalid-value", 9, 25), ("invalid-value", 9, 47)]
     assert all(d["hint"] for d in found)
     assert any("`apiTypes.kind` of CRD 'web' is empty" in d["message"] for d in found)
+
+
+MALFORMED = ["{{ if .x }}", "{{ .x | }}", "{{ (.x }}", "{{ range }}{{ end }}", "{{ .x := 1 }}",
+             "{{ if .x }}a{{ else }}b{{ else }}c{{ end }}", "{{ if .x }}{{ end 1 }}",
+             "{{ .x ( ) }}", '{{ \\"a\\".x }}', "{{ .x if }}", "{{ $a, $b := .x }}",
+             "{{ ) }}", "{{ }}", "{{ .x .y }}"]
+
+
+def test_every_template_syntax_error_has_a_hint(ork: Ork, tmp_path: Path) -> None:
+    items = "".join(f'              - name: "{text}"\n' for text in MALFORMED)
+    (tmp_path / "katalog.yaml").write_text(
+        HEAD + "    app:\n      apiTypes: {kind: App}\n      operatorBox:\n"
+        "        reconcile:\n          onReconcile:\n            configMaps:\n" + items)
+    found = diagnostics(ork, tmp_path)
+    assert [d["line"] for d in found] == list(range(12, 12 + len(MALFORMED)))
+    assert {d["code"] for d in found} == {"template-syntax"}
+    assert [d["message"] for d in found if not d["hint"]] == []

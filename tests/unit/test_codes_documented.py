@@ -44,6 +44,8 @@ USER_ERRORS = {"InputError", "GraphError", "TemplateError", "SourceError", "Regi
                "LockError", "RuntimeError_", "UsageError"}
 # Constructors whose sixth positional argument is the hint.
 HINT_SIXTH = {"Diagnostic", "Problem", "problem_at"}
+# Helpers that build a user error from their arguments (the template parser's ``p.fail``).
+ERROR_HELPERS = {"fail"}
 
 
 def _hintless(text: str) -> list[int]:
@@ -60,7 +62,8 @@ def _hintless(text: str) -> list[int]:
         name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
         positional_hint = name in HINT_SIXTH and len(node.args) >= 6
         hinted = positional_hint or any(k.arg == "hint" for k in node.keywords)
-        if (name in USER_ERRORS or name in HINT_SIXTH) and node.args and not hinted:
+        if (name in USER_ERRORS or name in HINT_SIXTH or name in ERROR_HELPERS) \
+                and node.args and not hinted:
             lines.append(node.lineno)
     return lines
 

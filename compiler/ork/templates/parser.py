@@ -63,8 +63,8 @@ class _Parser:
             raise self.fail(f"nested more than {MAX_DEPTH} levels deep", start, end,
                             hint="split the template, or use variables ($x := …)")
 
-    def fail(self, message: str, start: int, end: int | None = None,
-             code: str = "template-syntax", hint: str | None = None) -> ProblemError:
+    def fail(self, message: str, start: int, end: int | None = None, *, hint: str,
+             code: str = "template-syntax") -> ProblemError:
         return ProblemError(problem_at(self.src, code, message, start, end, hint))
 
 
@@ -81,7 +81,8 @@ def parse(src: str) -> tuple[Node, ...]:
     nodes, stop = _list(p, top=True)
     if stop is not None:
         word = stop.tokens[0].value if stop.tokens else "}}"
-        raise p.fail(f"unexpected {{{{{word}}}}}", stop.delims.start, stop.delims.end)
+        raise p.fail(f"unexpected {{{{{word}}}}}", stop.delims.start, stop.delims.end,
+                     hint="there is no if, range or with for it to close")
     return nodes
 
 
@@ -197,7 +198,8 @@ def _control(p: _Parser, kind: str, first: _Raw) -> Control:
         branches.append(Branch(opener.delims, pipe, body))
         if stop is None:
             raise p.fail(f"unexpected end of template: {{{{{kind}}}}} has no {{{{end}}}}",
-                         first.delims.start, first.delims.end)
+                         first.delims.start, first.delims.end,
+                         hint=f"close the {kind} with {{{{ end }}}} in the same string")
         p.pos += 1
         stop_tokens = stop.tokens or []
         if _keyword(stop_tokens) == "end":
@@ -215,7 +217,8 @@ def _control(p: _Parser, kind: str, first: _Raw) -> Control:
         if stop2 is None or _keyword(stop2.tokens or []) != "end":
             where = stop2.delims if stop2 else stop.delims
             raise p.fail(f"expected {{{{end}}}} to close {{{{{kind}}}}}", where.start,
-                         where.end)
+                         where.end, hint=f"a {{{{{kind}}}}} has one plain {{{{else}}}}, "
+                                         "then {{ end }}")
         p.pos += 1
         _no_args(p, stop2.tokens or [], "end")
         p.scopes.pop()
@@ -226,8 +229,9 @@ def _control(p: _Parser, kind: str, first: _Raw) -> Control:
 def _no_args(p: _Parser, tokens: list[Token], word: str) -> None:
     if len(tokens) > 1:
         extra = tokens[1]
+        shown = "{{ else }} alone, or {{ else if … }}" if word == "else" else "{{ end }} alone"
         raise p.fail(f"unexpected {p.src[extra.start:extra.end]!r} in {{{{{word}}}}}",
-                     extra.start, extra.end)
+                     extra.start, extra.end, hint=f"write {shown}")
 
 
 def _pipeline(p: _Parser, tokens: list[Token], delims: Delims, *, decl: bool,
@@ -236,7 +240,9 @@ def _pipeline(p: _Parser, tokens: list[Token], delims: Delims, *, decl: bool,
     if not rest:
         where = tokens[-1].end if tokens else delims.start
         what = f"missing value for {context}" if context else "missing value for command"
-        raise p.fail(what, delims.start if not tokens else where - 1, delims.end)
+        hint = _MISSING_VALUE.get(context, "write a value or a function call between {{ and }}, "
+                                           "or remove them")
+        raise p.fail(what, delims.start if not tokens else where - 1, delims.end, hint=hint)
     cmds: list[Command] = []
     i = 0
     while True:
@@ -247,10 +253,13 @@ def _pipeline(p: _Parser, tokens: list[Token], delims: Delims, *, decl: bool,
         tok = rest[i]
         if tok.kind != "pipe":
             raise p.fail(f"unexpected {p.src[tok.start:tok.end]!r} in pipeline", tok.start,
-                         tok.end)
+                         tok.end, hint="separate the commands of a pipeline with |: "
+                                       "`value | fn arg`")
         i += 1
         if i >= len(rest):
-            raise p.fail("missing command after |", tok.start, tok.end)
+            raise p.fail("missing command after |", tok.start, tok.end,
+                         hint="write the function to pipe into after | (`.spec.x | upper`), "
+                              "or remove the |")
     for cmd in cmds[1:]:
         head = cmd.args[0]
         if not isinstance(head, Ident):
@@ -260,6 +269,13 @@ def _pipeline(p: _Parser, tokens: list[Token], delims: Delims, *, decl: bool,
         if not assign:
             p.scopes[-1].add(name)
     return Pipeline(rest[0].start, rest[-1].end, tuple(cmds), names, assign)
+
+
+_MISSING_VALUE = {
+    "if": "give if a value to test: `{{ if .spec.enabled }}`",
+    "with": "give with a value: `{{ with .spec.tls }}`",
+    "range": "give range a list or map to go over: `{{ range .spec.items }}`",
+}
 
 
 def _declaration(p: _Parser, tokens: list[Token],
@@ -274,7 +290,8 @@ def _declaration(p: _Parser, tokens: list[Token],
             and tokens[2].kind == "var" and tokens[3].kind in ("declare", "assign"):
         if context != "range":
             raise p.fail("only range can declare two variables", tokens[0].start,
-                         tokens[3].end)
+                         tokens[3].end, hint="declare one variable (`$x := …`); two are for "
+                                             "`range $i, $v := …`")
         assign = tokens[3].kind == "assign"
         if assign:
             _defined(p, tokens[0])
@@ -298,7 +315,7 @@ def _command(p: _Parser, tokens: list[Token], i: int) -> tuple[Command, int]:
     if not args:
         tok = tokens[i]
         raise p.fail(f"unexpected {p.src[tok.start:tok.end]!r}: missing command", tok.start,
-                     tok.end)
+                     tok.end, hint="write a value or a function call before it")
     head = args[0]
     if len(args) > 1 and not isinstance(head, Ident):
         raise p.fail(f"{p.src[head.start:head.end]} is not a function and cannot take "
@@ -327,7 +344,9 @@ def _chain(p: _Parser, expr: Expr, names: tuple[str, ...], end: int) -> Expr:
         return Variable(expr.start, end, expr.name, expr.names + names)
     if isinstance(expr, Paren):
         return Paren(expr.start, end, expr.pipe, expr.names + names)
-    raise p.fail(f"unexpected .{names[0]} after {p.src[expr.start:expr.end]}", expr.end, end)
+    raise p.fail(f"unexpected .{names[0]} after {p.src[expr.start:expr.end]}", expr.end, end,
+                 hint="fields follow a field (.spec.x), a variable ($x) or a call in "
+                      "parentheses (`(fn arg).x`)")
 
 
 def _term(p: _Parser, tokens: list[Token], i: int) -> tuple[Expr, int]:
@@ -346,11 +365,19 @@ def _term(p: _Parser, tokens: list[Token], i: int) -> tuple[Expr, int]:
         if tok.value in _LITERALS:
             return Literal(tok.start, tok.end, _LITERALS[tok.value], str(tok.value)), i + 1
         if tok.value in ("else", "end", *_CONTROL, *UNSUPPORTED):
-            raise p.fail(f"unexpected keyword {tok.value!r} in operand", tok.start, tok.end)
+            raise p.fail(f"unexpected keyword {tok.value!r} in operand", tok.start, tok.end,
+                         hint=f"{tok.value} starts an action of its own: "
+                              f"`{{{{ {tok.value} … }}}}`")
         return Ident(tok.start, tok.end, str(tok.value)), i + 1
     if kind == "lparen":
         return _paren(p, tokens, i)
-    raise p.fail(f"unexpected {p.src[tok.start:tok.end]!r} in operand", tok.start, tok.end)
+    if kind in ("declare", "assign"):
+        hint = "only a variable is declared or assigned: `{{ $x := .spec.x }}`"
+    else:
+        hint = ("an operand is a field (.spec.x), a variable ($x), a literal, a function "
+                "or a (…)")
+    raise p.fail(f"unexpected {p.src[tok.start:tok.end]!r} in operand", tok.start, tok.end,
+                 hint=hint)
 
 
 def _paren(p: _Parser, tokens: list[Token], i: int) -> tuple[Expr, int]:
@@ -364,10 +391,13 @@ def _paren(p: _Parser, tokens: list[Token], i: int) -> tuple[Expr, int]:
             if depth == 0:
                 inner = tokens[i + 1:j]
                 if not inner:
-                    raise p.fail("empty parentheses", open_tok.start, tokens[j].end)
+                    raise p.fail("empty parentheses", open_tok.start, tokens[j].end,
+                                 hint="put a value or a function call inside ( ), or remove "
+                                      "them")
                 delims = Delims(open_tok.start, tokens[j].end)
                 p.deeper(open_tok.start, open_tok.end)
                 pipe = _pipeline(p, inner, delims, decl=False)
                 p.depth -= 1
                 return Paren(open_tok.start, tokens[j].end, pipe), j + 1
-    raise p.fail("unclosed left paren", open_tok.start, open_tok.end)
+    raise p.fail("unclosed left paren", open_tok.start, open_tok.end,
+                 hint="close it with ) before }}")
