@@ -152,3 +152,27 @@ def test_credentials_in_a_ref_are_refused_and_never_shown(ork: Ork, registry: Li
             lines = (done.stdout + done.stderr).splitlines()
             assert not [line for line in lines if "hunter2" in line and " | " not in line], done
         assert untouched(root)
+
+
+def test_every_offline_miss_is_in_one_error(ork: Ork, registry: LiveRegistry,
+                                            tmp_path: Path) -> None:
+    for name in ("webapp-operator", "platform-app-operator"):
+        push_raw(registry.host, f"offline-one/katalogs/{name}", "v1.0.0",
+                 artifact.read_pattern(STDLIB / "katalogs" / name / "v1.0.0"), tmp_path)
+    refs = [f"oci://{registry.host}/offline-one/katalogs/{name}:v1.0.0"
+            for name in ("webapp-operator", "platform-app-operator")]
+    root = project(tmp_path / "p", refs)
+    (root / "ork.lock").unlink()
+    assert ork("lock", cwd=root).code == 0
+    lock = (root / "ork.lock").read_bytes()
+    cold = {"ORK_CACHE_DIR": str(tmp_path / "cold")}
+    for args in (["generate", "bundle", "--locked", "--offline"],
+                 ["generate", "bundle", "--offline"]):
+        done = ork(*args, cwd=root, env=cold)
+        _expect(done.code, done.stderr, 4, "offline-miss")
+        assert done.stderr.count("error[") == 1, (args, done)
+        assert "offline: 2 references need a registry" in done.stderr, (args, done)
+        for ref in refs:
+            assert f"note: --offline: {ref} is not in the cache" in done.stderr, (args, done)
+        assert done.stderr.count("note: missing: sha256:") == 2, (args, done)
+        assert (root / "ork.lock").read_bytes() == lock

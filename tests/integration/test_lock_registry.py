@@ -282,6 +282,7 @@ def test_offline_lock_never_answers_from_remembered_tags(proj: Project) -> None:
     for args in (["lock", "--check"], ["lock"], ["lock", "--update", "webapp-operator"]):
         done = proj.ork(*args, cwd=proj.root, env={**proj.env, "ORK_OFFLINE": "1"})
         assert done.code == 4, (args, done)
+        assert done.stderr.count("error[") == 1, (args, done)  # one, naming every tag
         assert "error[offline-miss]" in done.stderr, (args, done)
         assert f"missing tag: {webapp}" in done.stderr, (args, done)
         assert "up to date" not in done.stdout + done.stderr

@@ -18,7 +18,16 @@ from pathlib import Path
 from typing import Protocol
 
 from .. import nearby, refs, yamlsrc
-from ..errors import Collector, Diagnostic, GraphError, InputError, Note, OrkError, Span
+from ..errors import (
+    Collector,
+    Diagnostic,
+    GraphError,
+    InputError,
+    Note,
+    OrkError,
+    RegistryError,
+    Span,
+)
 from ..fetching.declared import Declared, Import, declared
 from ..sources import ImportEdge, SourceFile, SourceGraph, SourceNode
 from ..store import Store
@@ -113,6 +122,7 @@ def run(req: FetchRequest, store: Store, remote: RemoteSources | None = None) ->
                                  None))
     while st.queue:
         _visit(st, st.queue.popleft())
+    _one_offline_miss(st.errors)
     st.errors.raise_if_any()
     _check_cycles(st)
     graph = SourceGraph(
@@ -122,6 +132,21 @@ def run(req: FetchRequest, store: Store, remote: RemoteSources | None = None) ->
         edges=tuple(sorted(st.edges, key=lambda e: (e.src, e.doc, e.crd or "", e.role, e.index))),
     )
     return FetchResult(graph, tuple(sorted(st.local.items())), tuple(st.errors.warnings))
+
+
+def _one_offline_miss(errors: Collector) -> None:
+    """Replace the ``offline-miss`` of each reference by one error naming them all
+    (docs/registry.md: one error, every missing ref and digest), at the first one's span."""
+    misses = sorted({d for e in errors.errors for d in e.diagnostics if d.code == "offline-miss"},
+                    key=Diagnostic.sort_key)
+    if len(misses) < 2:
+        return
+    errors.errors = [e for e in errors.errors
+                     if not any(d.code == "offline-miss" for d in e.diagnostics)]
+    notes = list(dict.fromkeys(n for d in misses for n in (Note(d.message, d.span), *d.notes)))
+    errors.add(RegistryError("offline-miss", f"offline: {len(misses)} references need a "
+                             "registry, which is not asked offline", span=misses[0].span,
+                             notes=notes, hint=misses[0].hint))
 
 
 def _visit(st: _State, item: _Pending) -> None:
