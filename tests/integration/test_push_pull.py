@@ -137,3 +137,17 @@ def test_a_layout_ref_means_the_same_place_for_push_pull_and_inspect(ork: Ork,
     assert inside.code == 64, inside
     assert "inside the pattern directory" in inside.stderr
     assert sorted(p.name for p in pattern.iterdir()) == before
+
+
+@pytest.mark.parametrize(("ref", "lead", "tags"), [
+    ("webapp-operator:v9", "katalogs/webapp-operator:v9", "katalogs/webapp-operator"),
+    ("web-service:v9", "motifs/web-service:v9", "motifs/web-service"),
+])
+def test_a_short_name_with_an_unknown_tag_lists_the_tags_it_has(ork: Ork, ref: str, lead: str,
+                                                                tags: str) -> None:
+    for args in (["inspect", ref], ["pull", ref]):
+        done = ork(*args)
+        assert done.code == 1, done
+        assert f"error[not-found]: {lead} is not in the embedded registry" in done.stderr, done
+        assert f"hint: {tags} has tags: v1.0.0, v1.1.0" in done.stderr, done
+        assert "note: as a " in done.stderr  # the other lookup is named too

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .. import refs
-from ..errors import OrkError
+from ..errors import Note, OrkError
+from .locations import Location, for_reference
 from .resolve import Pulled, RegistrySources
 
 
@@ -34,14 +36,46 @@ def fetch_any(ref_text: str, sources: RegistrySources) -> Pulled:
     """
     ref = refs.parse(ref_text)
     kinds = (False, True) if ref.kind == "short" else (False,)
+    missed: list[tuple[OrkError, Location]] = []
     for motif in kinds:
+        location = for_reference(ref, sources.settings, motif=motif)
         try:
-            location, digest = sources.locate(ref, motif=motif)
-            return sources.load(location, digest, label=ref_text)
+            found, digest = sources.locate(ref, motif=motif)
+            return sources.load(found, digest, label=ref_text)
         except OrkError as err:
-            if err.code != "not-found" or motif == kinds[-1]:
+            if err.code != "not-found":
                 raise
-    raise AssertionError("unreachable")  # pragma: no cover
+            missed.append((err, location))
+    raise _not_found(missed, sources)
+
+
+def _not_found(missed: list[tuple[OrkError, Location]], sources: RegistrySources) -> OrkError:
+    """Return the error of a short name found as neither a Katalog nor a Motif.
+
+    The Katalog lookup (tried first) leads, with the Motif lookup as notes; the Motif one
+    leads only when a local registry has its repository and not the Katalog's.
+    """
+    if len(missed) == 1:
+        return missed[0][0]
+    first, second = missed
+    if not _has_repository(second[1], sources) or _has_repository(first[1], sources):
+        lead, other, kind = first[0], second[0], "Motif"
+    else:
+        lead, other, kind = second[0], first[0], "Katalog"
+    diag = lead.diagnostics[0]
+    notes = [Note(f"as a {kind}: {d.message}" + (f" ({d.hint})" if d.hint else ""))
+             for d in other.diagnostics]
+    return type(lead).of([replace(diag, notes=(*diag.notes, *notes)),
+                          *lead.diagnostics[1:]])
+
+
+def _has_repository(location: Location, sources: RegistrySources) -> bool:
+    """Return whether a local registry (embedded, layout) has tags in the repository."""
+    try:
+        registry = sources.registry(location)
+        return not registry.network and bool(registry.tags(location.repository))
+    except OrkError:
+        return False
 
 
 def describe(pulled: Pulled) -> dict[str, Any]:
