@@ -109,7 +109,8 @@ def build(project: Project, options: BuildOptions, ctx: pipeline.Context, *,
     # `ork lock` resolves everything afresh, so it can also replace a lock that no longer
     # parses (say, one with merge-conflict markers); every other mode needs its pins.
     existing = _read_lock_unless_fresh(lock_path, mode, project.root)
-    pins = pins_for(mode, existing, options.update)
+    pins = pins_for(mode, existing, options.update,
+                    lock_name=Path(os.path.relpath(lock_path, project.root)).as_posix())
     req = pipeline.Request(
         root=project.root, entries=project.entries,
         allow_outside_root=options.allow_outside_root, max_file_size=options.max_file_size,

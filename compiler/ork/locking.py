@@ -41,16 +41,19 @@ FIX = ("run `ork lock` (or a build without --locked), review `ork lock diff`, an
        "ork.lock")
 
 
-def pins_for(mode: Mode, lock: Lock | None, update: Sequence[str] = ()) -> dict[str, str]:
-    """Return the pins (ref as written → resolved ref) a build in ``mode`` uses.
+def pins_for(mode: Mode, lock: Lock | None, update: Sequence[str] = (), *,
+             lock_name: str = "ork.lock") -> dict[str, str]:
+    """Return the pins (ref as written → resolved ref) a build in ``mode`` uses;
+    ``lock_name`` is the lock's path as messages show it.
 
     Raises:
         LockError: lock-missing under ``locked``.
         UsageError: an ``--update`` name that matches no entry.
     """
     if mode == "locked" and lock is None:
-        raise LockError("lock-missing", "--locked needs ork.lock, and there is none",
-                        hint="run `ork lock` and commit ork.lock")
+        lock_opt = "" if lock_name == "ork.lock" else f" --lock {lock_name}"
+        raise LockError("lock-missing", f"--locked needs {lock_name}, and there is none",
+                        hint=f"run `ork lock{lock_opt}` and commit {lock_name}")
     if mode == "fresh" or lock is None:
         return {}
     moving: set[str] = set()

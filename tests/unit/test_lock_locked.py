@@ -82,6 +82,17 @@ def test_locked_without_a_lock_is_lock_missing(ork: Ork, tmp_path: Path) -> None
     assert not (project / "bundle.yaml").exists()
 
 
+def test_locked_names_the_lock_path_that_is_missing(ork: Ork, root: Path) -> None:
+    (root / "ci").mkdir()  # ./ork.lock exists; ci/ork.lock does not
+    done = ork("generate", "bundle", "--locked", "--lock", "ci/ork.lock", "-o", "b.yaml",
+               cwd=root, env=ENV)
+    assert done.code == 3, done
+    assert "error[lock-missing]: --locked needs ci/ork.lock, and there is none" in done.stderr
+    assert "hint: run `ork lock --lock ci/ork.lock` and commit ci/ork.lock" in done.stderr
+    assert not (root / "b.yaml").exists()
+    assert not (root / "ci" / "ork.lock").exists()
+
+
 def test_a_matching_lock_builds(ork: Ork, root: Path) -> None:
     done = ork("generate", "bundle", "--locked", cwd=root, env=ENV)
     assert done.code == 0, done
