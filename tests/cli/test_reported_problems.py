@@ -57,3 +57,34 @@ def test_every_template_syntax_error_has_a_hint(ork: Ork, tmp_path: Path) -> Non
     assert [d["line"] for d in found] == list(range(12, 12 + len(MALFORMED)))
     assert {d["code"] for d in found} == {"template-syntax"}
     assert [d["message"] for d in found if not d["hint"]] == []
+
+
+def test_a_dependency_cycle_is_reported_beside_an_unknown_dependency_and_every_cycle(
+        ork: Ork, tmp_path: Path) -> None:
+    crds = {"b": "[zz]", "c": "[d]", "d": "[c]", "e": "[f]", "f": "[g, e]", "g": "[f]"}
+    (tmp_path / "katalog.yaml").write_text(HEAD + "".join(
+        f"    {n}:\n      apiTypes: {{kind: {n.upper()}}}\n      dependsOn: {deps}\n"
+        for n, deps in crds.items()))
+    found = diagnostics(ork, tmp_path)
+    assert [(d["code"], d["message"]) for d in found] == [
+        ("unknown-dependency", "CRD 'b' depends on unknown CRD 'zz'"),
+        ("dependency-cycle", "dependsOn cycle: c -> d -> c"),
+        ("dependency-cycle", "dependsOn cycle: e -> f -> e"),
+        ("dependency-cycle", "dependsOn cycle: f -> g -> f")]
+    assert [n["message"] for n in found[1]["notes"]] == ["c depends on d", "d depends on c"]
+
+
+def test_a_wrong_binding_is_reported_beside_missing_and_unknown_inputs(ork: Ork,
+                                                                      tmp_path: Path) -> None:
+    (tmp_path / "m.yaml").write_text(
+        "apiVersion: orkestra.orkspace.io/v1\nkind: Motif\nmetadata: {name: m, version: v1}\n"
+        "inputs:\n  - {name: n, type: integer, default: 1}\n"
+        "  - {name: f, type: boolean, default: false}\n  - {name: req, required: true}\n"
+        "resources:\n  configMaps:\n    - {name: c}\n")
+    (tmp_path / "katalog.yaml").write_text(
+        HEAD + "    app:\n      apiTypes: {kind: App}\n      imports:\n"
+        '        - motif: ./m.yaml\n          with: {n: "five", f: "x", reqq: 1}\n')
+    found = diagnostics(ork, tmp_path)
+    assert sorted(where(d) for d in found) == [
+        ("invalid-input-value", 10, 21), ("invalid-input-value", 10, 32),
+        ("missing-input", 9, 18), ("unknown-input", 10, 37)]

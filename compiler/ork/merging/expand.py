@@ -136,17 +136,21 @@ def _bind(src: MotifSource, given: dict[str, Any], out: Expanded) -> list[Bindin
     or None when a binding is wrong (the problems are in ``out.errors``)."""
     before = len(out.errors)
     _check_names(src, given, out)
+    broken = set()
     for key in sorted(given):
         if _is_template(given[key]):
             loc = _binding_loc(src, key)
             for p in templates.check(given[key]):
+                broken.add(key)
                 out.errors.append(TemplateError(p.code, p.message, hint=p.hint,
                                                 loc=loc.within(p.line, p.column, p.length)))
-    if len(out.errors) > before:
-        return None
+    # Every binding is checked against its type even when others are wrong: the report
+    # holds all the problems of the import at once (SPEC §6).
     out_bindings = []
     for inp in sorted(src.motif.inputs, key=lambda i: i.name):
         default = "" if inp.default is None else inp.default
+        if inp.name in broken:
+            continue
         if inp.name in given:
             value = given[inp.name]
             if isinstance(value, str) and default != "" and templates.is_single_action(value):
@@ -159,7 +163,7 @@ def _bind(src: MotifSource, given: dict[str, Any], out: Expanded) -> list[Bindin
             loc = Loc(src.node, src.doc, ("inputs", _input_index(src.motif, inp.name),
                                           "default"))
             out_bindings.append(Binding(input=inp.name, value=default, how="default", loc=loc))
-    return out_bindings
+    return None if len(out.errors) > before else out_bindings
 
 
 def _binding_loc(src: MotifSource, key: str) -> Loc:

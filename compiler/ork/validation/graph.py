@@ -59,41 +59,60 @@ def _dependencies(resolved: Resolved, locate: Locate) -> list[OrkError]:
                     "unknown-dependency", f"CRD {name!r} depends on unknown CRD {dep!r}",
                     loc=loc, hint=f"did you mean {close[0]!r}?" if close else
                     "dependsOn names CRDs of the same bundle"))
-    if not errors:
-        errors.extend(_cycles(resolved, locate))
+    # A cycle among the other CRDs is reported too: fixing one dependsOn must not reveal
+    # another error (SPEC §6).
+    errors.extend(_cycles(resolved, locate))
     return errors
 
 
+MAX_CYCLES = 20  # cycles listed; a dense graph has exponentially many
+
+
 def _cycles(resolved: Resolved, locate: Locate) -> list[OrkError]:
+    """One dependency-cycle per cycle of the dependsOn graph (up to MAX_CYCLES), each
+    starting at its first CRD by name, shortest first."""
     crds = resolved.katalog.spec.crds
+    edges = {n: [d for d in crds[n].dependency_names() if d != n and d in crds]
+             for n in crds}
     # graphlib (standard library, cheap to import) says whether there is a cycle at all;
-    # networkx finds it and gives it in order, which only a failing build needs.
-    sorter = TopologicalSorter({n: [d for d in crds[n].dependency_names() if d != n]
-                                for n in crds})
+    # networkx finds them and gives them in order, which only a failing build needs.
     try:
-        sorter.prepare()
+        TopologicalSorter(edges).prepare()
     except CycleError:
         pass
     else:
         return []
+    import itertools
+
     import networkx as nx
 
     g = nx.DiGraph()
     g.add_nodes_from(sorted(crds))
     for name in sorted(crds):
-        for dep in crds[name].dependency_names():
-            if dep != name:
-                g.add_edge(name, dep)
-    for start in sorted(g.nodes):
-        try:
-            cycle = nx.find_cycle(g, source=start)
-        except nx.NetworkXNoCycle:
-            continue
-        order = [u for u, _ in cycle] + [cycle[0][0]]
+        for dep in edges[name]:
+            g.add_edge(name, dep)
+    found = list(itertools.islice(nx.simple_cycles(g), MAX_CYCLES + 1))
+    cycles = sorted((_rotated(c) for c in found[:MAX_CYCLES]), key=lambda c: (len(c), c))
+    errors: list[OrkError] = []
+    for cycle in cycles:
+        pairs = list(zip(cycle, cycle[1:] + cycle[:1], strict=True))
         notes = [Note(f"{u} depends on {v}",
                       loc=locate(u, ("dependsOn", crds[u].dependency_names().index(v))))
-                 for u, v in cycle]
-        return [GraphError("dependency-cycle", "dependsOn cycle: " + " -> ".join(order),
-                           loc=notes[0].loc, notes=notes,
-                           hint="CRDs start in dependsOn order, so the graph must be acyclic")]
-    return []
+                 for u, v in pairs]
+        errors.append(GraphError(
+            "dependency-cycle", "dependsOn cycle: " + " -> ".join([*cycle, cycle[0]]),
+            loc=notes[0].loc, notes=notes,
+            hint="CRDs start in dependsOn order, so the graph must be acyclic"))
+    if len(found) > MAX_CYCLES:  # said on the shortest cycle
+        diag = errors[0].diagnostics[0]
+        errors[0] = GraphError(diag.code, diag.message, loc=diag.loc, hint=diag.hint,
+                                notes=[*diag.notes, Note(f"more cycles than the {MAX_CYCLES} "
+                                                         "listed: break these first")])
+    return errors
+
+
+def _rotated(cycle: list[str]) -> list[str]:
+    """The cycle starting at its first CRD by name (the same cycle whatever node a
+    search started from)."""
+    i = cycle.index(min(cycle))
+    return cycle[i:] + cycle[:i]
