@@ -227,8 +227,11 @@ def lock(project: Project, options: BuildOptions, ctx: pipeline.Context, *,
 
 
 def generate_bundle(project: Project, options: BuildOptions, ctx: pipeline.Context, *,
-                    output: Path | None, write_lock: bool = True) -> BundleResult:
+                    output: Path | None, write_lock: bool = True, output_shown: str = "",
+                    lock_shown: str = "") -> BundleResult:
     """Build the bundle and write it (and the lock) when their bytes changed.
+
+    ``output_shown`` and ``lock_shown`` are the paths as the user gave them, for messages.
 
     Raises:
         OrkError: any user error; no output file is touched then.
@@ -238,13 +241,22 @@ def generate_bundle(project: Project, options: BuildOptions, ctx: pipeline.Conte
                           list(b.warnings), dict(b.files),
                           (b.bundle_digest or "", b.lock_digest or ""))
     _require_bundleable(b)
-    # The lock first: two renames cannot be one, and if the process dies between them, a
-    # new lock beside the old bundle is repaired by the next build (even --locked), while
-    # an old lock beside a new bundle would make --locked fail as "stale".
+    outputs = []
+    # Both are checked and written to temp files before either is renamed into place, so
+    # a failure leaves both as they were (SPEC §6). The lock is renamed first: two renames
+    # cannot be one, and if the process dies between them, a new lock beside the old
+    # bundle is repaired by the next build (even --locked), while an old lock beside a new
+    # bundle would make --locked fail as "stale".
     if write_lock and options.lock_mode != "locked":
-        result.wrote_lock = fsio.write_if_changed(options.lock_file(project), result.lock)
+        outputs.append(fsio.Output(options.lock_file(project), result.lock, lock_shown,
+                                   "--lock" if options.lock_path else ""))
     if output is not None:
-        result.wrote_bundle = fsio.write_if_changed(output, result.bundle)
+        outputs.append(fsio.Output(output, result.bundle, output_shown, "-o"))
+    wrote = fsio.write_all(outputs)
+    if output is not None:
+        result.wrote_bundle = wrote.pop()
+    if wrote:
+        result.wrote_lock = wrote[0]
     return result
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import stat
 import sys
 
 from . import __version__
@@ -28,6 +29,8 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (6 ms); m
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from typing import Any
+
+    from .errors import Diagnostic
 
 _VALUE_FLAGS = {"-f": "file", "--file": "file", "-o": "output", "--output": "output",
                 "--lock": "lock", "-n": "namespace", "--namespace": "namespace",
@@ -128,11 +131,27 @@ def _object(cache: str, digest: str) -> bytes | None:
 
 
 def _read(path: str) -> bytes | None:
+    """Return a regular file's bytes; None for anything else (a device, a pipe: the full
+    CLI answers those), or when it cannot be read."""
     try:
         with open(path, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None
             return fh.read()
     except OSError:
         return None
+
+
+def _holds(path: str, data: bytes) -> bool:
+    """Return whether ``path`` is a regular file holding exactly ``data`` (read no more)."""
+    try:
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
+                return False
+            return fh.read(len(data) + 1) == data
+    except OSError:
+        return False
 
 
 def try_generate(argv: Sequence[str], env: Mapping[str, str] | None = None,
@@ -172,29 +191,40 @@ def try_generate(argv: Sequence[str], env: Mapping[str, str] | None = None,
 
 def _finish(opts: Mapping[str, Any], cwd: str, root: str, bundle: bytes, warnings: list[Any],
             env: Mapping[str, str]) -> int:
+    """Write the bundle, then print what the full CLI prints: warnings, then a note.
+
+    A failed write prints the same diagnostic as the full CLI and returns its exit code.
+    """
+    state = "unchanged"
+    if opts["output"] != "-" and not _holds(os.path.join(cwd, opts["output"]), bundle):
+        from pathlib import Path
+
+        from .errors import OrkError
+        from .fsio import write_if_changed
+
+        try:
+            write_if_changed(Path(cwd, opts["output"]), bundle, shown=opts["output"],
+                             option="-o")
+        except OrkError as exc:
+            _print_diagnostics(exc.diagnostics, opts, env, root)
+            return exc.exit_code
+        state = "wrote"
     if warnings and not opts["quiet"]:
-        _print_warnings(warnings, opts, env, root)
+        from .diagjson import load as diagnostics_from_json
+
+        _print_diagnostics(diagnostics_from_json(warnings), opts, env, root)
     if opts["output"] == "-":
         sys.stdout.write(bundle.decode("utf-8"))
         sys.stdout.flush()
         return 0
-    target = os.path.join(cwd, opts["output"])
-    state = "unchanged"
-    if _read(target) != bundle:
-        from pathlib import Path
-
-        from .fsio import write_if_changed
-
-        write_if_changed(Path(target), bundle)
-        state = "wrote"
     if not opts["quiet"]:
         sys.stderr.write(f"{state} {opts['output']} ({_sha256(bundle)[7:19]})\n")
     return 0
 
 
-def _print_warnings(warnings: list[Any], opts: Mapping[str, Any], env: Mapping[str, str],
-                    root: str) -> None:
-    from .diagjson import load as diagnostics_from_json
+def _print_diagnostics(diagnostics: Sequence[Diagnostic], opts: Mapping[str, Any],
+                       env: Mapping[str, str], root: str) -> None:
+    """Print diagnostics to stderr as ``ork.cli.common`` does (warnings, or one error)."""
     from .diagnostics import render_text
 
     def source(path: str) -> str | None:
@@ -202,7 +232,7 @@ def _print_warnings(warnings: list[Any], opts: Mapping[str, Any], env: Mapping[s
         return data.decode("utf-8-sig", "replace") if data is not None else None
 
     color = not opts["no_color"] and "NO_COLOR" not in env and sys.stderr.isatty()
-    sys.stderr.write(render_text(diagnostics_from_json(warnings), source, color=color))
+    sys.stderr.write(render_text(diagnostics, source, color=color))
 
 
 def record(argv: Sequence[str], env: Mapping[str, str], cwd: str, files: Mapping[str, str],

@@ -2,7 +2,9 @@
 
 A failed or killed build leaves ``bundle.yaml`` and ``ork.lock`` exactly as they were: the
 new bytes go to a temp file in the same directory, are fsynced, and replace the old file
-in one rename. An unchanged file is not touched at all (its mtime stays), as PDM does.
+in one rename; both temp files are written before either is renamed (:func:`write_all`).
+An unchanged file is not touched at all (its mtime stays), as PDM does. A device or a
+pipe (``-o /dev/stdout``) is written through: never read, never replaced.
 
 A process killed between creating its temp file and the rename leaves the temp file
 behind (``.<name>.<random>.ork-tmp``). So that these do not pile up, each writer holds
@@ -16,8 +18,12 @@ writer, which starts again with a new one.) Without ``fcntl`` nothing is swept.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
@@ -30,7 +36,21 @@ except ImportError:  # pragma: no cover - not POSIX
 TEMP_SUFFIX = ".ork-tmp"
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
+@dataclass(frozen=True)
+class Output:
+    """A file to write: where, its bytes, and how diagnostics name it.
+
+    ``shown`` is the path as the user wrote it (default: relative to the working directory);
+    ``option`` the flag that gave it (``-o``, ``--lock``), for the hint; "" for a default.
+    """
+
+    path: Path
+    data: bytes
+    shown: str = ""
+    option: str = ""
+
+
+def write_if_changed(path: Path, data: bytes, *, shown: str = "", option: str = "") -> bool:
     """Write ``data`` to ``path`` atomically unless it already holds exactly those bytes.
 
     Returns whether the file was written.
@@ -38,20 +58,127 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     Raises:
         InputError: output-write-failed.
     """
+    return write_all([Output(path, data, shown, option)])[0]
+
+
+def write_all(outputs: Sequence[Output]) -> list[bool]:
+    """Write every output whose bytes changed: all of them, or none; return which were.
+
+    Each changed regular file gets a temp file beside it, and every temp file is written
+    and fsynced before the first rename, so a failure (a directory in the way, a full
+    disk, no permission) leaves every output as it was. Only the renames themselves come
+    one after the other. A device or a pipe (``-o /dev/stdout``) is neither read nor
+    replaced: the bytes are written through it, after the temp files and before the
+    renames. A target is read only when it is a regular file of the new bytes' size.
+
+    Raises:
+        InputError: output-write-failed, naming the output and the option that gave it.
+    """
+    plans = [_plan(out) for out in outputs]
+    temps: dict[int, tuple[int, str]] = {}
+    renamed: set[int] = set()
     try:
-        if path.read_bytes() == data:
-            sweep(path.parent, f".{path.name}.")  # what a killed earlier write left
-            return False
-    except (FileNotFoundError, IsADirectoryError, PermissionError):
-        pass
-    if path.exists() and not path.is_file():
-        return _write_special(path, data)
+        _write(outputs, plans, temps, renamed)
+    finally:
+        for i, (fd, tmp) in temps.items():
+            if i not in renamed:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+            os.close(fd)  # releases the lock, after the rename
+    for directory in sorted({plans[i][1].parent for i in temps}):
+        _fsync_dir(directory)
+    for kind, target in plans:
+        if kind == "same":
+            sweep(target.parent, f".{target.name}.")  # what a killed earlier write left
+    return [kind != "same" for kind, _ in plans]
+
+
+def _write(outputs: Sequence[Output], plans: Sequence[tuple[str, Path]],
+           temps: dict[int, tuple[int, str]], renamed: set[int]) -> None:
+    """Fill ``temps`` (every temp file first), write the specials, then rename in order.
+
+    Raises:
+        InputError: output-write-failed, for the output that failed.
+    """
+    at = 0
     try:
-        replace_file(path, data, durable=True, mode=_mode_for(path))
+        for i, (kind, target) in enumerate(plans):
+            at = i
+            if kind == "replace":
+                temps[i] = _prepare(target, outputs[i].data, durable=True,
+                                    mode=_mode_for(target))
+        for i, (kind, target) in enumerate(plans):
+            at = i
+            if kind == "special":
+                _write_through(target, outputs[i].data)
+        for i in sorted(temps):
+            at = i
+            os.replace(temps[i][1], plans[i][1])
+            renamed.add(i)
     except OSError as exc:
-        raise InputError("output-write-failed", f"cannot write {path.name}: {exc.strerror}",
-                         hint="check that the directory exists and is writable") from exc
-    return True
+        raise _failed(outputs[at], exc) from exc
+
+
+def _plan(out: Output) -> tuple[str, Path]:
+    """Return how to write an output, and where: "same" (nothing to do), "replace" (a
+    temp file and a rename, onto what a symlink points at) or "special" (write through).
+
+    Raises:
+        InputError: output-write-failed when the path is a directory or cannot be a file.
+    """
+    try:
+        st = os.stat(out.path)
+    except FileNotFoundError:
+        return "replace", out.path
+    except OSError as exc:  # a file where a directory should be, a loop, no permission
+        raise _failed(out, exc) from exc
+    if stat.S_ISDIR(st.st_mode):
+        raise _failed(out, IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)))
+    if not stat.S_ISREG(st.st_mode):
+        return "special", out.path
+    # A symlink to a file (`-o /dev/stdout` redirected to one, too) is written through:
+    # the temp file goes beside the file it names, never into the link's directory.
+    target = Path(os.path.realpath(out.path)) if os.path.islink(out.path) else out.path
+    if st.st_size != len(out.data):
+        return "replace", target
+    try:
+        with open(target, "rb") as fh:
+            same = fh.read(len(out.data) + 1) == out.data
+    except OSError:  # unreadable: replacing it may still be allowed
+        return "replace", target
+    return ("same" if same else "replace"), target
+
+
+def _failed(out: Output, exc: OSError) -> InputError:
+    """Return the output-write-failed error of an output, with a hint for its cause."""
+    shown = out.shown or _relative(out.path)
+    given = f"the path given to {out.option}" if out.option else "the path"
+    if exc.errno == errno.EISDIR:
+        hint = (f"{out.option} takes the path of a file, not of a directory (e.g. "
+                f"{out.option} {shown.rstrip('/')}/{_example(out)})" if out.option
+                else "move the directory out of the way")
+    elif exc.errno == errno.ENOTDIR:
+        hint = f"a part of {given} is a file, not a directory"
+    elif exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        hint = "the device is full: free some space" + (
+            f", or give {out.option} another path" if out.option else "")
+    else:
+        hint = f"check {given} and that its directory is writable"
+    return InputError("output-write-failed",
+                      f"cannot write {shown}: {exc.strerror or exc}", hint=hint)
+
+
+def _example(out: Output) -> str:
+    return "ork.lock" if out.option == "--lock" else "bundle.yaml"
+
+
+def _relative(path: Path) -> str:
+    """Return a path relative to the working directory when it is inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
 
 
 def replace_file(path: Path, data: bytes, *, durable: bool, mode: int | None = None,
@@ -64,6 +191,26 @@ def replace_file(path: Path, data: bytes, *, durable: bool, mode: int | None = N
 
     Raises:
         OSError: the directory cannot be created or written.
+    """
+    fd, tmp = _prepare(path, data, durable=durable, mode=mode, sweep_prefix=sweep_prefix)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    finally:
+        os.close(fd)  # releases the lock, after the rename
+    if durable:
+        _fsync_dir(path.parent)
+
+
+def _prepare(path: Path, data: bytes, *, durable: bool, mode: int | None,
+             sweep_prefix: str | None = None) -> tuple[int, str]:
+    """Return a locked temp file beside ``path`` holding ``data``, open, not yet renamed.
+
+    Raises:
+        OSError: the directory cannot be created or written; nothing is left behind then.
     """
     directory = path.parent
     directory.mkdir(parents=True, exist_ok=True)
@@ -78,15 +225,12 @@ def replace_file(path: Path, data: bytes, *, durable: bool, mode: int | None = N
             os.fsync(fd)
         if mode is not None:
             os.fchmod(fd, mode)
-        os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        os.close(fd)
         raise
-    finally:
-        os.close(fd)  # releases the lock, after the rename
-    if durable:
-        _fsync_dir(directory)
+    return fd, tmp
 
 
 def sweep(directory: Path, prefix: str) -> int:
@@ -135,15 +279,19 @@ def _locked_temp(directory: Path, prefix: str) -> tuple[int, str]:
         os.close(fd)  # a sweeper removed it before we locked it: start again
 
 
-def _write_special(path: Path, data: bytes) -> bool:
-    """A device or pipe (``-o /dev/stdout``) cannot be replaced: write through it."""
+def _write_through(path: Path, data: bytes) -> None:
+    """Write to a device or pipe (``-o /dev/stdout``), which cannot be replaced.
+
+    Raises:
+        OSError: it cannot be opened or written (``/dev/full``: no space left).
+    """
+    fd = os.open(path, os.O_WRONLY)
     try:
-        with path.open("wb") as fh:
-            fh.write(data)
-    except OSError as exc:
-        raise InputError("output-write-failed", f"cannot write {path}: {exc.strerror}",
-                         hint="check the path given to -o and its permissions") from exc
-    return True
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def _mode_for(path: Path) -> int:

@@ -107,7 +107,8 @@ def bundle(settings: Settings, files: tuple[str, ...], output: str, lock_path: s
         check_determinism(settings, project, options, ctx, files)
         return
     target = None if output == "-" else settings.cwd / output
-    result = api.generate_bundle(project, options, ctx, output=target)
+    result = api.generate_bundle(project, options, ctx, output=target, output_shown=output,
+                                 lock_shown=lock_path or "")
     print_warnings(settings, result.warnings)
     if target is None:
         click.echo(result.bundle.decode("utf-8"), nl=False)
