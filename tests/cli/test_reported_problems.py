@@ -88,3 +88,18 @@ def test_a_wrong_binding_is_reported_beside_missing_and_unknown_inputs(ork: Ork,
     assert sorted(where(d) for d in found) == [
         ("invalid-input-value", 10, 21), ("invalid-input-value", 10, 32),
         ("missing-input", 9, 18), ("unknown-input", 10, 37)]
+
+
+def test_a_conflicting_block_names_both_values_not_the_first_block(ork: Ork,
+                                                                  tmp_path: Path) -> None:
+    (tmp_path / "komposer.yaml").write_text(
+        "apiVersion: orkestra.orkspace.io/v1\nkind: Komposer\nmetadata: {name: p}\n"
+        "imports:\n  files: [./a.yaml, ./b.yaml]\n")
+    for name, level, items in (("a", "baseline", "[1, 2]"), ("b", "restricted", "[3]")):
+        (tmp_path / f"{name}.yaml").write_text(
+            HEAD.replace("shop", name) + f"    {name}:\n      apiTypes: {{kind: {name.upper()}}}\n"
+            f"security:\n  podSecurity: {{level: {level}}}\n  list: {items}\n")
+    found = diagnostics(ork, tmp_path, "-f", "komposer.yaml")
+    assert [(where(d), d["notes"][0]["line"], d["notes"][0]["column"]) for d in found] == [
+        (("conflicting-block", 9, 24), 9, 24), (("conflicting-block", 10, 9), 10, 9)]
+    assert {n["path"] for d in found for n in d["notes"]} == {"a.yaml"}

@@ -37,7 +37,7 @@ def accumulate(acc: Layered, value: Any, loc: Loc, path: Path = ()) -> None:
         return
     if current == value:
         return
-    first = acc.origins.get(path) or _nearest(acc.origins, path)
+    first = _nearest(acc.origins, path)
     where = ".".join(str(p) for p in path)
     acc.errors.append(GraphError(
         "conflicting-block", f"`{where}` is set to different values by two imports",
@@ -73,7 +73,9 @@ def _set(value: Any, path: Path, leaf: Any) -> Any:
 
 
 def _nearest(origins: dict[Path, Loc], path: Path) -> Loc | None:
+    """Where the value at ``path`` was set: the nearest recorded ancestor (the whole block
+    when one import brought it), extended by the rest of the path to the value itself."""
     for i in range(len(path), -1, -1):
         if path[:i] in origins:
-            return origins[path[:i]]
+            return origins[path[:i]].child(*path[i:])
     return None
