@@ -154,13 +154,28 @@ def _holds(path: str, data: bytes) -> bool:
         return False
 
 
+def _namespaces_valid(opts: Mapping[str, Any], env: Mapping[str, str]) -> bool:
+    """Return whether -n, -w and ORK_NAMESPACE are valid (else the full CLI says why)."""
+    given = [v for v in (opts["namespace"], opts["workload"]) if v is not None]
+    if env.get("ORK_NAMESPACE"):  # "" is unset
+        given.append(env["ORK_NAMESPACE"])
+    return all(_label(v) for v in given)
+
+
+def _label(name: str) -> bool:
+    """Return whether ``name`` is an RFC 1123 label (``ork.validation.values.valid_name``
+    without importing ``re``)."""
+    return (0 < len(name) <= 63 and name.isascii() and name[0] != "-" and name[-1] != "-"
+            and all(c.isdigit() or c.islower() or c == "-" for c in name))
+
+
 def try_generate(argv: Sequence[str], env: Mapping[str, str] | None = None,
                  cwd: str | None = None) -> int | None:
     """Serve a warm no-op build from the cache; None means "run the full CLI"."""
     env = os.environ if env is None else env
     cwd = cwd or os.getcwd()
     opts = parse(argv)
-    if opts is None:
+    if opts is None or not _namespaces_valid(opts, env):
         return None
     found = project(opts["file"], cwd)
     if found is None:

@@ -1,6 +1,6 @@
 """Where ``ork generate bundle`` writes (SPEC §6): devices and pipes are written through,
 never read; a failed write changes neither output; a bad output path is one diagnostic,
-the same from the fast path (a warm cache) as from the full CLI."""
+the same from the fast path (a warm cache) as from the full CLI; namespaces are labels."""
 
 from __future__ import annotations
 
@@ -115,3 +115,64 @@ def test_a_bad_output_path_is_one_diagnostic_warm_or_cold(
     fast, warm = _warm((*BUILD, *args), root, capsys, monkeypatch)
     assert (warm.code, warm.stdout, warm.stderr) == (1, "", expected), warm
     assert fast == (args[0] == "-o")  # an unreadable lock is the full CLI's to answer
+
+
+@pytest.mark.parametrize(("args", "env", "source", "value"), [
+    (("-n", "Bad_NS"), {}, "'-n' / '--namespace'", "Bad_NS"),
+    (("-n", "a/b"), {}, "'-n' / '--namespace'", "a/b"),
+    (("-n", "x" * 64), {}, "'-n' / '--namespace'", "x" * 64),
+    (("-n", "-a"), {}, "'-n' / '--namespace'", "-a"),
+    (("-n", ""), {}, "'-n' / '--namespace'", ""),
+    ((), {"ORK_NAMESPACE": "Orkestra"}, "ORK_NAMESPACE", "Orkestra"),
+    (("-w", "apps."), {}, "'-w' / '--workload-namespace'", "apps."),
+])
+def test_a_namespace_must_be_an_rfc_1123_label(ork: Ork, tmp_path: Path, args: tuple[str, ...],
+                                               env: dict[str, str], source: str,
+                                               value: str) -> None:
+    root = _project(tmp_path / "p")
+    result = ork(*BUILD, *args, cwd=root, env=env)
+    assert result.code == 64, result
+    assert result.stderr.startswith(f"error[usage]: Invalid value for {source}: {value!r} is "
+                                    "not a valid namespace\n  hint: a namespace is an RFC 1123 "
+                                    "label: lowercase letters, digits and '-', at most 63 "
+                                    "characters"), result
+    assert sorted(p.name for p in root.iterdir()) == ["katalogs", "komposer.yaml"]
+
+
+def test_plan_checks_its_namespace_too(ork: Ork, tmp_path: Path) -> None:
+    root = _project(tmp_path / "p")
+    assert ork(*BUILD, cwd=root).code == 0
+    result = ork("plan", "-f", "komposer.yaml", "--bundle", "bundle.yaml", "-n", "Bad_NS",
+                 cwd=root)
+    assert result.code == 64, result
+    assert "'Bad_NS' is not a valid namespace" in result.stderr
+
+
+def test_a_namespace_is_created_once_when_dash_w_names_it_too(ork: Ork, tmp_path: Path) -> None:
+    root = _project(tmp_path / "p")
+    assert ork(*BUILD, "-n", "apps", "-w", "apps", "-o", "same.yaml", cwd=root).code == 0
+    assert ork(*BUILD, "-n", "apps", "-o", "alone.yaml", cwd=root).code == 0
+    assert (root / "same.yaml").read_bytes() == (root / "alone.yaml").read_bytes()
+    assert ork(*BUILD, "-n", "apps", "-w", "web", "-o", "two.yaml", cwd=root).code == 0
+    assert (root / "two.yaml").read_text().count("kind: Namespace\n") == 2
+
+
+def test_an_older_record_for_a_bad_namespace_is_not_served(ork: Ork, tmp_path: Path) -> None:
+    root = _project(tmp_path / "p")
+    assert ork(*BUILD, cwd=root).code == 0
+    cache, lock = tmp_path / "ork-cache", (root / "ork.lock").read_bytes()
+    env = {"ORK_CACHE_DIR": str(cache)}
+
+    def record(args: tuple[str, ...], env: dict[str, str]) -> Path:
+        opts = fastpath.parse([*BUILD, *args])
+        assert opts is not None
+        key = fastpath.key(opts, ["komposer.yaml"], lock, env)
+        return Path(fastpath._record_path(str(cache), key))
+
+    assert fastpath.try_generate(list(BUILD), env, str(root)) == 0
+    for args, bad in ((("-n", "Bad_NS"), env), (("-w", "a/b"), env),
+                      ((), {**env, "ORK_NAMESPACE": "Bad"})):
+        copy = record(args, bad)  # as an ork that did not check them would have written
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(record((), env), copy)
+        assert fastpath.try_generate([*BUILD, *args], bad, str(root)) is None

@@ -26,13 +26,52 @@ def project_for(settings: Settings, files: tuple[str, ...]) -> Any:
 
 
 def options_for(settings: Settings, *, lock_path: str | None = None, **kw: Any) -> Any:
-    """Return build options; ``lock_path`` is relative to the working directory."""
+    """Return build options; ``lock_path`` is relative to the working directory.
+
+    Raises:
+        UsageError: a namespace that is not an RFC 1123 label.
+    """
     from ..api import BuildOptions
     from .registry import registry_settings
 
+    if kw.get("namespace") is not None:
+        check_namespace(kw["namespace"], "'-n' / '--namespace' (or ORK_NAMESPACE)")
     lock = settings.cwd / lock_path if lock_path else None
     kw.setdefault("source_options", registry_settings(settings).source_options())
     return BuildOptions(lock_path=lock, **kw)
+
+
+def runtime_namespace(settings: Settings, given: str | None) -> str:
+    """Return the runtime namespace: ``-n``, else ``$ORK_NAMESPACE``, else orkestra-system.
+
+    Raises:
+        UsageError: the namespace is not an RFC 1123 label.
+    """
+    if given is not None:
+        return check_namespace(given, "'-n' / '--namespace'")
+    if settings.env.get("ORK_NAMESPACE"):
+        return check_namespace(settings.env["ORK_NAMESPACE"], "ORK_NAMESPACE")
+    return "orkestra-system"
+
+
+def check_namespace(value: str, source: str) -> str:
+    """Return ``value`` if it can name a Kubernetes namespace (an RFC 1123 label).
+
+    Raises:
+        UsageError: it cannot; the message names ``source``, the option or variable.
+    """
+    import re
+
+    from ..errors import UsageError
+    from ..validation.values import valid_name
+
+    if valid_name(value):
+        return value
+    fixed = re.sub(r"[^a-z0-9-]+", "-", value.lower()).strip("-")[:63].strip("-")
+    raise UsageError("usage", f"Invalid value for {source}: {value!r} is not a valid namespace",
+                     hint="a namespace is an RFC 1123 label: lowercase letters, digits and "
+                          "'-', at most 63 characters, starting and ending with a letter or "
+                          "digit" + (f" (e.g. {fixed!r})" if fixed else ""))
 
 
 def make_context(settings: Settings, *, explain: bool = False) -> Any:
@@ -96,8 +135,12 @@ def bundle(settings: Settings, files: tuple[str, ...], output: str, lock_path: s
     from ..canonical import sha256, short
 
     project = project_for(settings, files)
-    ns = namespace or settings.env.get("ORK_NAMESPACE") or "orkestra-system"
-    options = options_for(settings, namespace=ns, workload_namespace=workload_namespace,
+    ns = runtime_namespace(settings, namespace)
+    if workload_namespace is not None:
+        check_namespace(workload_namespace, "'-w' / '--workload-namespace'")
+    # The runtime's namespace is created anyway: the same one as -w is not created twice.
+    workload = None if workload_namespace == ns else workload_namespace
+    options = options_for(settings, namespace=ns, workload_namespace=workload,
                           allow_outside_root=allow_outside_root, max_file_size=max_file_size,
                           lock_path=lock_path, lock_mode="locked" if locked else "default")
     ctx = make_context(settings, explain=explain)
