@@ -51,8 +51,8 @@ def _emit(g: Any, labels: dict[str, str], fmt: str) -> str:
     edges = sorted(g.edges(data=True), key=lambda e: (order.index(e[0]), order.index(e[1])))
     if fmt == "mermaid":
         lines = ["graph TD"]
-        lines += [f'  {ids[n]}["{_esc(labels[n])}"]' for n in order]
-        lines += [f"  {ids[u]} -->|{d['label']}| {ids[v]}" for u, v, d in edges]
+        lines += [f'  {ids[n]}["{_mermaid(labels[n])}"]' for n in order]
+        lines += [f'  {ids[u]} -->|"{_mermaid(d["label"])}"| {ids[v]}' for u, v, d in edges]
     else:
         lines = ["digraph ork {", "  rankdir=LR;", "  node [shape=box];"]
         lines += [f'  {ids[n]} [label="{_esc(labels[n])}"];' for n in order]
@@ -62,4 +62,15 @@ def _emit(g: Any, labels: dict[str, str], fmt: str) -> str:
 
 
 def _esc(text: str) -> str:
+    """A DOT quoted string: backslashes and quotes escaped."""
     return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+# Mermaid has no backslash escapes: a quoted label writes `"` and the characters its
+# markup reads as entity codes (`#` first, since every code starts with it).
+_MERMAID = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "\n": "#10;"}
+
+
+def _mermaid(text: str) -> str:
+    """A Mermaid quoted label (``n1["…"]``, ``-->|"…"|``)."""
+    return "".join(_MERMAID.get(char, char) for char in text)
