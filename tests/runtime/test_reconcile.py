@@ -8,7 +8,7 @@ from ork.errors import Loc
 from ork.kinds import Katalog, parse_document
 from ork.runtime.config import build
 from ork.runtime.memory import MemoryCluster
-from ork.runtime.objects import GK, Key
+from ork.runtime.objects import FINALIZER, GK, OWNER_UID, Key
 from ork.runtime.reconcile import Reconciler
 from ork.runtime.recorder import Op, Recorder
 from ork.runtime.storecore import EVENT
@@ -169,6 +169,60 @@ def test_deletion_runs_on_delete_then_removes_children_and_the_finalizer() -> No
     assert env.cluster.list(DEPLOY) == []
     backup = env.get(JOB, "shop-backup")
     assert backup["spec"]["template"]["spec"]["containers"][0]["args"] == ["shop"]
+
+
+def test_a_re_created_cr_runs_on_delete_again_but_one_cr_never_runs_it_twice() -> None:
+    """onDelete objects outlive their CR, so the one an earlier CR of the same name left
+    must not stop the next one's: it is replaced by a new object (a Job runs again)."""
+    on_delete = {"jobs": [{"name": "{{ .metadata.name }}-backup", "image": "backup"}]}
+    env = Env(crd(on_reconcile=WEB, on_delete=on_delete))
+    key = env.add(image="i")
+    first_uid = env.get(WEBAPP, "shop")["metadata"]["uid"]
+    env.cycle(key)
+    env.cluster.delete(key)
+    env.cycle(key)
+    first = env.get(JOB, "shop-backup")
+    assert first["metadata"]["annotations"][OWNER_UID] == first_uid
+
+    key = env.add(image="i")
+    second_uid = env.get(WEBAPP, "shop")["metadata"]["uid"]
+    assert second_uid != first_uid
+    env.cycle(key)
+    assert env.get(JOB, "shop-backup") == first  # a running CR leaves it alone
+    env.cluster.set_finalizers(key, ["keep.example.com/hold", FINALIZER])
+    env.cluster.delete(key)
+    assert env.cycle(key) == ["delete jobs shop-backup", "create jobs shop-backup",
+                              "delete services shop-svc", "delete deployments shop",
+                              "update webapps shop"]
+    second = env.get(JOB, "shop-backup")
+    assert second["metadata"]["annotations"][OWNER_UID] == second_uid
+    assert second["metadata"]["uid"] != first["metadata"]["uid"]
+    # the CR stays (another finalizer holds it): reconciling it again, as after a
+    # restart, runs nothing twice
+    env.cluster.set_finalizers(key, [FINALIZER, "keep.example.com/hold"])
+    assert env.cycle(key) == ["update webapps shop"]
+    assert env.get(JOB, "shop-backup") == second
+
+
+def test_an_on_delete_object_still_being_deleted_is_retried_not_adopted() -> None:
+    on_delete = {"configMaps": [{"name": "{{ .metadata.name }}-bye", "data": {"a": "b"}}]}
+    env = Env(crd(on_delete=on_delete))
+    key = env.add()
+    env.cycle(key)
+    env.cluster.delete(key)
+    env.cycle(key)
+    env.cluster.set_finalizers(Key(CM, "team", "shop-bye"), ["keep.example.com/hold"])
+    key = env.add()
+    env.cycle(key)
+    env.cluster.delete(key)
+    env.ops.clear()
+    outcome = env.reconciler.reconcile(key)
+    assert (outcome.result, outcome.code) == ("error", "object-exists")
+    assert "still being deleted" in outcome.message
+    assert env.cluster.get(key) is not None  # the finalizer stays until onDelete has run
+    env.cluster.set_finalizers(Key(CM, "team", "shop-bye"), [])
+    assert env.cycle(key) == ["create configMaps shop-bye", "update webapps shop"]
+    assert env.cluster.get(key) is None
 
 
 def test_status_fields_are_computed_in_order_and_later_entries_win() -> None:

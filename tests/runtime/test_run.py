@@ -150,6 +150,31 @@ def test_http_endpoints_drift_and_deletion_on_the_running_process(work: Path) ->
     assert "webapp: patch configMaps team/first-cfg" in run.log()
 
 
+@pytest.mark.slow
+def test_a_cr_deleted_re_created_and_deleted_again_runs_on_delete_twice(work: Path) -> None:
+    """The farewell ConfigMap outlives the first CR; the second CR of that name gets its own."""
+    run = Running(work, "--bundle", "bundle.yaml", "--state", "state")
+    farewells = []
+    try:
+        wait_for(lambda: http_get(f"{run.url}/ready")[0] == 200, what="/ready")
+        for _ in range(2):
+            assert ork(work, "apply", "-f", "first.yaml", "--state", "state").returncode == 0
+            cr = wait_for(lambda: made_by(work, "first") and get(work, "webapps", "first"),
+                          what="first-cfg")
+            assert ork(work, "delete", "webapps", "first", "--state", "state").returncode == 0
+            wait_for(lambda: get(work, "webapps", "first") is None or None, what="CR gone")
+            farewell = get(work, "configmaps", "first-farewell")
+            assert farewell is not None
+            notes = farewell["metadata"]["annotations"]
+            assert notes["orkestra.orkspace.io/owner-uid"] == cr["metadata"]["uid"]
+            farewells.append(farewell["metadata"]["uid"])
+    finally:
+        assert run.stop() == 0, run.log()
+    assert farewells[0] != farewells[1]
+    assert run.log().count("webapp: create configMaps team/first-farewell") == 2
+    assert run.log().count("webapp: delete configMaps team/first-farewell") == 1
+
+
 def test_a_busy_port_is_a_clear_error(work: Path) -> None:
     import socket
 

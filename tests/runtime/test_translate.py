@@ -9,7 +9,7 @@ import pytest
 from ork.errors import RuntimeError_
 from ork.kinds.resources import GROUPS
 from ork.runtime import schemas
-from ork.runtime.objects import GROUP_KINDS, MANAGED_BY, OWNER, PHASE
+from ork.runtime.objects import GROUP_KINDS, MANAGED_BY, OWNER, OWNER_UID, PHASE
 from ork.runtime.profiles import PROBE_PROFILES, RESOURCE_PROFILES, Profiles, from_katalog
 from ork.runtime.translate import Owner, translate
 
@@ -52,6 +52,7 @@ def test_on_delete_items_are_not_owned_so_they_outlive_the_cr() -> None:
     obj = tr("jobs", {"name": "cleanup", "image": "busybox"}, phase="onDelete")
     assert "ownerReferences" not in obj["metadata"]
     assert obj["metadata"]["labels"][OWNER] == "webapp.team.shop"
+    assert obj["metadata"]["annotations"][OWNER_UID] == "uid-1"
 
 
 def test_deployment() -> None:

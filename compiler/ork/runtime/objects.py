@@ -12,6 +12,8 @@ Obj = dict[str, Any]
 MANAGED_BY = "app.kubernetes.io/managed-by"
 OWNER = "orkestra.orkspace.io/owner"
 PHASE = "orkestra.orkspace.io/phase"  # annotation: onCreate, onReconcile or onDelete
+# annotation of an onDelete object: the uid of the CR instance whose deletion made it
+OWNER_UID = "orkestra.orkspace.io/owner-uid"
 FINALIZER = "orkestra.orkspace.io/finalizer"
 NAME_LABEL = "app.kubernetes.io/name"
 

@@ -12,13 +12,13 @@ import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..errors import OrkError, TemplateError
+from ..errors import OrkError, RuntimeError_, TemplateError
 from . import admission, status
 from . import render as tpl
 from .cluster import Cluster, Event
 from .config import CrdConfig
 from .desired import Desired, render_phase
-from .objects import GK, OWNER, PHASE, Key, Obj, is_subset, owner_label
+from .objects import GK, OWNER, OWNER_UID, PHASE, Key, Obj, is_subset, owner_label
 from .profiles import Profiles
 from .translate import Owner
 
@@ -114,10 +114,10 @@ class Reconciler:
         try:
             children = self._children(cr)
             ctx = tpl.context(cr, children, self._katalog)
-            for d in render_phase(self.crd.phase("onDelete"), "onDelete", ctx, self._owner(cr),
+            owner = self._owner(cr)
+            for d in render_phase(self.crd.phase("onDelete"), "onDelete", ctx, owner,
                                   self.profiles):
-                if self.cluster.get(d.key) is None:
-                    self.cluster.create(d.obj)
+                self._on_delete(d, owner.uid)
             for child in children:
                 if (child["metadata"].get("annotations") or {}).get(PHASE) != "onDelete":
                     self.cluster.delete(Key.of(child))
@@ -126,6 +126,29 @@ class Reconciler:
         self.cluster.set_finalizers(Key.of(cr), [f for f in finalizers
                                                  if f not in self.crd.finalizers])
         return Outcome("deleted")
+
+    def _on_delete(self, d: Desired, uid: str) -> None:
+        """Create one onDelete object for the CR instance ``uid``, once.
+
+        The object outlives its CR, so it may be there already: made for this very CR (a
+        retry, a restart) it is left alone; an onDelete object left by an earlier CR of the
+        same name (another uid) is deleted and created anew, so that a Job runs again.
+        Another object of that name, not an onDelete one, is left as it is.
+        """
+        live = self.cluster.get(d.key)
+        if live is not None:
+            annotations = live["metadata"].get("annotations") or {}
+            if annotations.get(PHASE) != "onDelete" or annotations.get(OWNER_UID) == (
+                    uid or None):
+                return
+            self.cluster.delete(d.key)
+            if self.cluster.get(d.key) is not None:
+                raise RuntimeError_(
+                    "object-exists", f"{d.key}, left by an earlier {self.crd.gk.kind} of the "
+                    "same name, is still being deleted; this one's onDelete creates it anew",
+                    hint="the reconcile is retried, and runs onDelete once the old object "
+                         "is gone (its finalizers removed)")
+        self.cluster.create(d.obj)
 
     def _ensure_finalizers(self, cr: Obj) -> Obj | None:
         have = list(cr["metadata"].get("finalizers") or [])

@@ -1,9 +1,9 @@
 """Rendered resource items to Kubernetes objects (the translation table of runtime.md).
 
 Every object is owned by its CR: an ownerReference (except for ``onDelete`` items, which
-must outlive the CR they clean up after), the labels ``app.kubernetes.io/managed-by:
-orkestra`` and ``orkestra.orkspace.io/owner: <crd>.<ns>.<name>``, and an annotation
-recording the phase that declared it.
+must outlive the CR they clean up after, and record the CR's uid in an annotation instead),
+the labels ``app.kubernetes.io/managed-by: orkestra`` and ``orkestra.orkspace.io/owner:
+<crd>.<ns>.<name>``, and an annotation recording the phase that declared it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 from . import convert as cv
 from . import workloads
-from .objects import GROUP_KINDS, MANAGED_BY, NAME_LABEL, OWNER, PHASE, Obj, owner_label
+from .objects import GROUP_KINDS, MANAGED_BY, NAME_LABEL, OWNER, OWNER_UID, PHASE, Obj, owner_label
 from .profiles import Profiles
 
 Item = dict[str, Any]
@@ -69,6 +69,10 @@ def _stamp(obj: Obj, item: Item, owner: Owner, phase: str) -> None:
               MANAGED_BY: "orkestra", OWNER: owner.label()}
     annotations = {**cv.str_map(meta.get("annotations"), "metadata.annotations"),
                    **cv.str_map(item.get("annotations"), "annotations"), PHASE: phase}
+    if phase == "onDelete" and owner.uid:
+        # which CR instance this object cleans up after: a CR re-created under the same
+        # name runs its onDelete again, the same one never twice
+        annotations[OWNER_UID] = owner.uid
     meta["labels"] = dict(sorted(labels.items()))
     meta["annotations"] = dict(sorted(annotations.items()))
     if phase != "onDelete" and meta.get("namespace") == owner.namespace:
