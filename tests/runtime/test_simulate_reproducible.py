@@ -46,6 +46,27 @@ def test_simulate_prints_the_same_bytes_twice(ork: Ork, tmp_path: Path) -> None:
     assert runs[0].stdout.count('at: "1970-01-01T00:00:00Z"') == 3
 
 
+def test_the_order_of_the_cr_files_changes_no_byte(ork: Ork, tmp_path: Path) -> None:
+    """uids derive from the change number; the CRs are created in canonical order, so the
+    same set of CRs given in another order prints the same objects, uids included."""
+    (tmp_path / "katalog.yaml").write_text(KATALOG)
+    assert ork("generate", "bundle", "-f", "katalog.yaml", cwd=tmp_path).code == 0
+    for name, namespace in (("b", "ns"), ("a", "other"), ("c", "ns")):
+        (tmp_path / f"{name}.yaml").write_text(
+            f"apiVersion: demo.ork/v1\nkind: Vault\nmetadata: {{name: {name}, "
+            f"namespace: {namespace}}}\n")
+    for output in ("yaml", "json", "text"):
+        runs = []
+        for order in (("a", "b", "c"), ("c", "b", "a"), ("b", "a", "c")):
+            crs = [arg for name in order for arg in ("--cr", f"{name}.yaml")]
+            runs.append(ork("simulate", "--bundle", "bundle.yaml", *crs, "--cycles", "2",
+                            "--output", output, cwd=tmp_path))
+        assert runs[0].code == 0, runs[0]
+        assert runs[0].stdout == runs[1].stdout == runs[2].stdout, output
+        if output != "text":
+            assert runs[0].stdout.count("uid") >= 6  # 3 CRs, and their secrets' owners
+
+
 def test_outside_simulate_time_and_randomness_are_real() -> None:
     a = templates.render("{{ randAlphaNum 24 }}", {})
     b = templates.render("{{ randAlphaNum 24 }}", {})

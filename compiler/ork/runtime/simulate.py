@@ -1,7 +1,8 @@
 """``ork simulate``: the reconcile code for a number of cycles on the memory backend.
 
-Each cycle reconciles every CR once (CRDs in start order, CRs by namespace and name) and
-records the writes it made. Expectations of a Simulate document are then checked: ops per
+The CRs are created in canonical order (CRDs in start order, CRs by namespace and name),
+whatever the order they were given in, and each cycle reconciles every CR once in that order
+and records the writes it made. Expectations of a Simulate document are then checked: ops per
 cycle, objects absent at the end, ``steady`` (no write in the last cycle) and ``noErrors``
 (no reconcile failed; a denial by an admission rule is an outcome, not an error).
 
@@ -12,7 +13,7 @@ the Simulate file's ``workloads`` says otherwise (:class:`Health`); a state that
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import RuntimeError_, Span
@@ -102,8 +103,16 @@ def run(bundle: Bundle, crs: Sequence[Obj], *, cycles: int = DEFAULT_CYCLES,
     cluster = MemoryCluster()
     health = Health(workloads)
     cluster.workload_status = health
+    admitted: dict[Key, Obj] = {}
     for i, cr in enumerate(crs):
-        _admit(cluster, config, cr, spans[i] if i < len(spans) else None)
+        obj = _admit(admitted, config, cr, spans[i] if i < len(spans) else None)
+        admitted[Key.of(obj)] = obj
+    # Created in the order the cycles reconcile them, not the order they were given in:
+    # uids and resourceVersions derive from the change number, and the same set of CRs
+    # must print the same bytes.
+    start = {crd.gk: n for n, crd in enumerate(config.crds)}
+    for key in sorted(admitted, key=lambda k: (start[k.gk], k.namespace, k.name)):
+        cluster.create(admitted[key])
     plurals = config.plurals()
     with reproducible():  # now, uuidv4 and randAlphaNum: the same inputs, the same output
         done = tuple(_cycle(n, cluster, config, plurals, health)
@@ -115,7 +124,13 @@ def run(bundle: Bundle, crs: Sequence[Obj], *, cycles: int = DEFAULT_CYCLES,
     return Report(done, objects, failures, notes)
 
 
-def _admit(cluster: MemoryCluster, config: RuntimeConfig, cr: Obj, span: Span | None) -> None:
+def _admit(admitted: Mapping[Key, Obj], config: RuntimeConfig, cr: Obj,
+           span: Span | None) -> Obj:
+    """Return the CR as the simulation creates it (its namespace defaulted, no status).
+
+    Raises:
+        RuntimeError_: unknown-cr-kind, or duplicate-cr when ``admitted`` holds it already.
+    """
     gk = GK.of(cr)
     crd = config.for_gk(gk)
     if crd is None or crd.api_version != cr.get("apiVersion"):
@@ -128,12 +143,12 @@ def _admit(cluster: MemoryCluster, config: RuntimeConfig, cr: Obj, span: Span | 
     meta.setdefault("namespace", "default")
     obj["metadata"] = meta
     key = Key.of(obj)
-    if cluster.get(key) is not None:
+    if key in admitted:
         raise RuntimeError_("duplicate-cr", f"{crd.plural} {key.namespace}/{key.name} is "
                             "given twice", span=span,
                             hint="pass each CR once: the files given with --cr (or listed "
                                  "in the Simulate file) name the same object")
-    cluster.create(obj)
+    return obj
 
 
 def _cycle(number: int, cluster: MemoryCluster, config: RuntimeConfig,
