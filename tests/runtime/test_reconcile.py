@@ -204,6 +204,22 @@ def test_a_re_created_cr_runs_on_delete_again_but_one_cr_never_runs_it_twice() -
     assert env.get(JOB, "shop-backup") == second
 
 
+def test_an_earlier_crs_on_delete_object_is_not_a_child_of_the_next_one() -> None:
+    """It carries the same owner label, but belongs to the CR that is gone: the new CR's
+    template context and status fields do not see it."""
+    on_delete = {"jobs": [{"name": "{{ .metadata.name }}-backup", "image": "backup"}]}
+    fields = [{"path": "jobs", "value": "{{ len .children.jobs }}"}]
+    env = Env(crd(on_reconcile=WEB, on_delete=on_delete, status=fields))
+    key = env.add(image="i")
+    env.cycle(key)
+    env.cluster.delete(key)
+    env.cycle(key)
+    assert env.get(JOB, "shop-backup")  # left by the first CR
+    key = env.add(image="i")
+    env.cycle(key)
+    assert env.get(WEBAPP, "shop")["status"]["jobs"] == 0
+
+
 def test_an_on_delete_object_still_being_deleted_is_retried_not_adopted() -> None:
     on_delete = {"configMaps": [{"name": "{{ .metadata.name }}-bye", "data": {"a": "b"}}]}
     env = Env(crd(on_delete=on_delete))

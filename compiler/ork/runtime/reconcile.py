@@ -186,14 +186,17 @@ class Reconciler:
         """Return the objects labelled as this CR's, of every kind it may own, wherever
         they are: a custom item may be cluster-scoped (a Namespace, a ClusterRole) or name
         another namespace, and the owner label (the CR's CRD, namespace and name) is what
-        finds them to prune and to delete."""
+        finds them to prune and to delete. An ``onDelete`` object left by an earlier CR of
+        the same name (another uid) carries the label too, but is not this CR's: it is not
+        in its template context or status, and only its own deletion replaces it."""
         owner = self._owner(cr)
         selector = {OWNER: owner_label(self.crd.name, owner.namespace, owner.name)}
         kinds: dict[GK, None] = dict.fromkeys(self.crd.child_gks)
         kinds.update(dict.fromkeys(d.key.gk for d in desired))
         out: list[Obj] = []
         for gk in kinds:
-            out += self.cluster.list(gk, None, selector)
+            out += [o for o in self.cluster.list(gk, None, selector)
+                    if not _left_by_predecessor(o, owner.uid)]
         return out
 
     @staticmethod
@@ -206,3 +209,11 @@ class Reconciler:
             return (0, index[key], key) if key in index else (1, 0, key)
 
         return sorted(children, key=rank)
+
+
+def _left_by_predecessor(obj: Obj, uid: str) -> bool:
+    """Whether an object is the ``onDelete`` object of an earlier CR of the same name."""
+    annotations = obj["metadata"].get("annotations") or {}
+    made_for = annotations.get(OWNER_UID)
+    return annotations.get(PHASE) == "onDelete" and bool(made_for) and bool(uid) \
+        and made_for != uid
