@@ -253,3 +253,39 @@ def test_text_from_a_cr_cannot_leave_its_comment_line() -> None:
         "  event Warning Rule x: too big\\n---\\napiVersion: v1\\nkind: Secret\\nmetadata: "
         "{name: injected}\\n", "  error webapps x: failed\\r\\nagain",
         "1 expectation(s) failed:", "  - f\\nx"]
+
+
+PRINTING_KATALOG = """\
+apiVersion: orkestra.orkspace.io/v1
+kind: Katalog
+metadata: {name: t, version: v0.1.0}
+spec:
+  crds:
+    thing:
+      apiTypes: {group: t.demo, version: v1, kind: Thing, plural: things}
+      operatorBox:
+        reconcile:
+          onReconcile:
+            configMaps:
+              - name: out
+                data: {a: "{{ 1e6 }}", b: "{{ .spec.g }}", c: "x{{ 1e6 }}",
+                       d: "{{ list \\"<>&\\" 1.0 }}", e: "{{ dict \\"a\\" 1.0 }}",
+                       f: "{{ .spec.g }}x"}
+"""
+
+
+def test_a_single_action_in_a_text_field_prints_as_go_prints_it(ork: Ork, tmp_path: Path) -> None:
+    """A value that is exactly one action keeps its native type until a text field needs
+    text; then it must read as the template printer writes it, the same as with text
+    around it (and as a Motif evaluated at build time)."""
+    (tmp_path / "katalog.yaml").write_text(PRINTING_KATALOG)
+    (tmp_path / "cr.yaml").write_text("apiVersion: t.demo/v1\nkind: Thing\nmetadata: "
+                                      "{name: hello, namespace: default}\nspec: {g: 1000000.0}\n")
+    assert ork("generate", "bundle", "-f", "katalog.yaml", "-o", "bundle.yaml",
+               cwd=tmp_path).code == 0
+    result = ork("simulate", "--bundle", "bundle.yaml", "--cr", "cr.yaml", "--cycles", "1",
+                 "--output", "yaml", cwd=tmp_path)
+    assert result.code == 0, result
+    data = objects(result.stdout)[("ConfigMap", "out")]["data"]
+    assert data == {"a": "1e+06", "b": "1e+06", "c": "x1e+06", "f": "1e+06x",
+                    "d": '["\\u003c\\u003e\\u0026",1]', "e": '{"a":1}'}

@@ -262,3 +262,9 @@ def test_the_selector_must_match_the_pod_labels() -> None:
     obj["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"] = "other"
     with pytest.raises(RuntimeError_, match="selector"):
         schemas.check(obj)
+
+
+def test_a_rendered_value_without_text_is_invalid_not_a_crash() -> None:
+    with pytest.raises(RuntimeError_) as err:
+        tr("configMaps", {"name": "c", "data": {"a": [float("nan")]}})
+    assert err.value.code == "invalid-rendered-value"

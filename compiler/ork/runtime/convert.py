@@ -7,11 +7,11 @@ value of an optional field means "not set" and takes the default.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from ..errors import RuntimeError_
+from ..templates.values import ExecError, to_text
 
 _INT = re.compile(r"^[+-]?[0-9]+$")
 _TRUE = frozenset({"true", "True", "TRUE", "1", "yes", "on"})
@@ -75,16 +75,20 @@ def to_bool(value: Any, field: str) -> bool:
 
 
 def to_str(value: Any) -> str:
-    """Return a rendered value as text, as Go would print it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dict | list):
-        return json.dumps(value, separators=(",", ":"), sort_keys=True)
-    return str(value)
+    """Return a rendered value as text, as the template printer (Go) prints it: a single
+    action's native value reads the same as the text the action would print (``1e+06``,
+    compact JSON for a list or map), at run time as at build time.
+
+    Raises:
+        RuntimeError_: invalid-rendered-value for what has no text (NaN in a list, a
+            value too large to print).
+    """
+    try:
+        return to_text(value)
+    except ExecError as exc:
+        raise RuntimeError_("invalid-rendered-value", f"a rendered value cannot be printed: "
+                            f"{exc}", hint="check the template and the CR field it reads") \
+            from None
 
 
 def opt_str(value: Any) -> str | None:
