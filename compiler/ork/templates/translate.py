@@ -128,11 +128,13 @@ def _control(t: _T, node: Control, scope: _Scope) -> str:
         else:
             out.append("{% if " + taken + " == 0 %}" + head[0] + test + "{% endif %}")
         bodies.append(body)
+    # One flat `if` per body, not an `elif` chain: Python compiles `elif` as an `if` nested
+    # in the previous one's `else`, and a few thousand of them exhaust its compiler.
     for i, body in enumerate(bodies, 1):
-        out.append(("{% if " if i == 1 else "{% elif ") + taken + " == " + str(i) + " %}" + body)
+        out.append("{% if " + taken + " == " + str(i) + " %}" + body + "{% endif %}")
     if node.else_body is not None:
-        out.append("{% else %}" + _nodes(t, node.else_body, inner))
-    out.append("{% endif %}")
+        out.append("{% if " + taken + " == 0 %}" + _nodes(t, node.else_body, inner)
+                   + "{% endif %}")
     return "".join(out)
 
 
@@ -169,11 +171,21 @@ def _range(t: _T, node: Control, scope: _Scope) -> str:
 
 
 def _pipeline(t: _T, pipe: Pipeline, scope: _Scope) -> tuple[str, str]:
+    """Return (statements to run first, the pipeline's value as an expression).
+
+    Each command but the last is stored in a temporary, so a long pipeline
+    (``.x | add 1 | add 1 …``) is a sequence of statements rather than calls nested as deep
+    as the pipeline is long, which would exhaust jinja2's recursive parser.
+    """
     pre = ""
     value: str | None = None
-    for cmd in pipe.cmds:
+    for i, cmd in enumerate(pipe.cmds):
         p, value = _command(t, cmd, scope, value)
         pre += p
+        if i < len(pipe.cmds) - 1 and isinstance(cmd.args[0], Ident):
+            tmp = t.fresh("_p")
+            pre += "{% set " + tmp + " = " + value + " %}"
+            value = tmp
     assert value is not None
     return pre, value
 

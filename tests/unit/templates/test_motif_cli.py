@@ -307,3 +307,19 @@ def test_the_caret_is_under_the_problem_in_a_scalar_over_several_lines(
                      (28, 24, 28)]
     lines = MULTI_LINE.splitlines()
     assert all(lines[line - 1][col - 1:end - 1] == "lowr" for line, col, end in found)
+
+
+def test_a_long_pipeline_evaluated_at_build_time_is_computed(ork: Ork, tmp_path: Path) -> None:
+    (tmp_path / "motifs").mkdir()
+    (tmp_path / "motifs" / "long.yaml").write_text(
+        "apiVersion: orkestra.orkspace.io/v1\nkind: Motif\nmetadata: {name: long, version: v1}\n"
+        "inputs:\n  - {name: n, type: integer, default: 1}\nresources:\n  configMaps:\n"
+        '    - {name: c, data: {k: "{{ .inputs.n' + " | add 1" * 100 + ' }}"}}\n')
+    head = KATALOG.split("      imports:")[0]
+    (tmp_path / "katalog.yaml").write_text(
+        head + "      imports:\n        - motif: ./motifs/long.yaml\n")
+    result = ork("template", "-f", "katalog.yaml", cwd=tmp_path)
+    assert result.code == 0, str(result)
+    groups = yaml.safe_load(result.stdout)["spec"]["crds"]["webapp"]["operatorBox"][
+        "reconcile"]["onReconcile"]
+    assert groups["configMaps"] == [{"name": "c", "data": {"k": "101"}}]

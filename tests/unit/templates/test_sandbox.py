@@ -188,6 +188,18 @@ def test_output_just_under_the_limit_is_fine() -> None:
     assert len(render('{{ range 1024 }}{{ repeat 1024 "x" }}{{ end }}', CONTEXT)) == MAX_OUTPUT
 
 
+@pytest.mark.parametrize(("template", "expected"), [
+    pytest.param("{{ 0" + " | add 1" * 500 + " }}", "500", id="pipeline-of-500-commands"),
+    pytest.param("{{ " + "(add 1 " * 40 + "0" + " | add 1" * 100 + ")" * 40 + " }}", "140",
+                 id="long-pipeline-in-deep-parentheses"),
+    pytest.param("{{ if 0 }}" + "{{ else if 0 }}" * 4000 + "{{ else }}z{{ end }}", "z",
+                 id="else-if-chain-of-4000"),
+])
+def test_long_templates_run_rather_than_crash(template: str, expected: str) -> None:
+    assert check(template) == []
+    assert render(template, CONTEXT) == expected
+
+
 @pytest.mark.parametrize("template", [
     pytest.param("{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}", id="parentheses"),
     pytest.param("{{ if 1 }}" * 100 + "x" + "{{ end }}" * 100, id="ifs"),
