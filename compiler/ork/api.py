@@ -108,7 +108,7 @@ def build(project: Project, options: BuildOptions, ctx: pipeline.Context, *,
     lock_path = options.lock_file(project)
     # `ork lock` resolves everything afresh, so it can also replace a lock that no longer
     # parses (say, one with merge-conflict markers); every other mode needs its pins.
-    existing = _read_lock_unless_fresh(lock_path, mode, project.root)
+    existing = _read_lock_unless_fresh(lock_path, mode, project.root, options)
     pins = pins_for(mode, existing, options.update,
                     lock_name=Path(os.path.relpath(lock_path, project.root)).as_posix())
     req = pipeline.Request(
@@ -120,7 +120,7 @@ def build(project: Project, options: BuildOptions, ctx: pipeline.Context, *,
         source_options=options.source_options)
     if mode == "locked":
         assert existing is not None  # pins_for raised lock-missing otherwise
-        return _build_locked(req, ctx, existing, lock_path, project.root, until)
+        return _build_locked(req, ctx, existing, lock_path, project.root, until, options)
     seen = _Watch(ctx.reporter)
     b = pipeline.run(req, dataclasses.replace(ctx, reporter=seen), until=until)
     if seen.hit and unpinned_tags(b.graph, pins):
@@ -147,9 +147,11 @@ class _Watch:
         self.inner.stage(name, hit, key, changed)
 
 
-def _read_lock_unless_fresh(path: Path, mode: Mode, root: Path) -> lockfile.Lock | None:
+def _read_lock_unless_fresh(path: Path, mode: Mode, root: Path,
+                            options: BuildOptions) -> lockfile.Lock | None:
     try:
-        return read_lock(path, _shown(path, root))
+        data = _lock_bytes(path, root, options)
+        return None if data is None else lockfile.loads(data, _shown(path, root))
     except InputError as err:
         if mode == "fresh" and err.code == "invalid-lock":
             return None
@@ -157,7 +159,8 @@ def _read_lock_unless_fresh(path: Path, mode: Mode, root: Path) -> lockfile.Lock
 
 
 def _build_locked(req: pipeline.Request, ctx: pipeline.Context, existing: lockfile.Lock,
-                  lock_path: Path, root: Path, until: str) -> pipeline.Build:
+                  lock_path: Path, root: Path, until: str,
+                  options: BuildOptions) -> pipeline.Build:
     """Check the lock (lock-stale lists every problem), then build; no tag is resolved.
 
     The check's fetch stands placeholders in for unpinned refs, so a graph holding one never
@@ -167,7 +170,7 @@ def _build_locked(req: pipeline.Request, ctx: pipeline.Context, existing: lockfi
     fetched = pipeline.run(req, dataclasses.replace(
         ctx, remote=PlaceholderSources.factory(ctx.remote)), until="fetch")
     shown = _shown(lock_path, root)
-    spans = lockfile.entry_spans(lock_path.read_bytes(), shown)
+    spans = lockfile.entry_spans(_lock_bytes(lock_path, root, options) or b"", shown)
     check_locked(existing, fetched.graph, shown, lock_spans=spans)
     if until == "fetch":
         return fetched
@@ -188,13 +191,30 @@ def read_lock(path: Path, shown: str | None = None) -> lockfile.Lock | None:
     """Return the lock at ``path`` (named ``shown`` in diagnostics), or None when absent.
 
     Raises:
-        InputError: invalid-lock or unsupported-lock-version.
+        InputError: invalid-lock, unsupported-lock-version or file-too-large (over 8 MiB).
     """
+    data = _lock_bytes(path, path.parent, BuildOptions(lock_path=path))
+    return None if data is None else lockfile.loads(data, shown or path.name)
+
+
+def _lock_bytes(path: Path, root: Path, options: BuildOptions) -> bytes | None:
+    """Return the bytes of the lock (None when there is none), reading no more than
+    ``--max-file-size``: ``--lock /dev/zero`` is refused, not read for ever.
+
+    Raises:
+        InputError: file-too-large, at the lock as the user can find it: relative to the
+            project root inside it, else its full path.
+    """
+    shown = Path(os.path.relpath(path, root)).as_posix()
+    shown = str(path) if shown.startswith("../") else shown
+    where = ("check the path given to --lock" if options.lock_path is not None
+             else f"{shown} should be the lockfile `ork lock` writes")
     try:
-        data = path.read_bytes()
+        return fsio.read_bounded(path, shown, limit=options.max_file_size,
+                                 hint=f"{where}, or raise --max-file-size if the lock is "
+                                      "really meant to be this big")
     except (FileNotFoundError, IsADirectoryError):
         return None
-    return lockfile.loads(data, shown or path.name)
 
 
 @dataclass
@@ -217,7 +237,7 @@ def lock(project: Project, options: BuildOptions, ctx: pipeline.Context, *,
         OrkError: any user error; the lock file is untouched then.
     """
     path = options.lock_file(project)
-    before = _read_lock_unless_fresh(path, options.lock_mode, project.root)
+    before = _read_lock_unless_fresh(path, options.lock_mode, project.root, options)
     b = build(project, options, ctx, until="fetch")
     after = lockfile.from_graph(b.graph)
     result = LockResult(before, after, lockfile.dumps(after), warnings=list(b.warnings))

@@ -1,7 +1,8 @@
 """Rendering of diagnostics: text with a source excerpt and carets, or JSON.
 
 The same :class:`~ork.errors.Diagnostic` prints either way; nothing here decides what
-is wrong, only how it reads.
+is wrong, only how it reads. An excerpt shows at most :data:`MAX_EXCERPT_WIDTH` characters
+of a line after the caret's start.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from .errors import Diagnostic, Span
 SourceText = Callable[[str], str | None]
 
 _RED, _YELLOW, _BOLD, _BLUE, _RESET = "\x1b[31m", "\x1b[33m", "\x1b[1m", "\x1b[34m", "\x1b[0m"
+
+MAX_EXCERPT_WIDTH = 200
 
 
 def render_text(diags: Iterable[Diagnostic], source: SourceText | None = None, *,
@@ -55,6 +58,8 @@ def _excerpt(span: Span, source: SourceText, paint: Callable[[str, str], str]) -
         width = span.end_column - span.column
     else:
         width = max(len(line_text) - span.column + 1, 1)
+    if len(line_text) > span.column - 1 + MAX_EXCERPT_WIDTH:  # a line of megabytes: cut it
+        line_text = line_text[:span.column - 1 + MAX_EXCERPT_WIDTH] + "…"
     width = max(1, min(width, max(len(line_text) - span.column + 1, 1)))
     caret = " " * (span.column - 1) + "^" * width
     return [f"  {gutter} | {line_text}", f"  {pad} | {paint(_RED, caret)}"]

@@ -130,16 +130,28 @@ def _object(cache: str, digest: str) -> bytes | None:
     return data if _sha256(data) == digest else None
 
 
-def _read(path: str) -> bytes | None:
+def _read(path: str, *, limit: int | None = None) -> bytes | None:
     """Return a regular file's bytes; None for anything else (a device, a pipe: the full
-    CLI answers those), or when it cannot be read."""
+    CLI answers those), for a file over ``limit`` bytes (the full CLI refuses it), or when
+    it cannot be read."""
     try:
         with open(path, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode) or (limit is not None and st.st_size > limit):
                 return None
             return fh.read()
     except OSError:
         return None
+
+
+def _max_file_size(opts: Mapping[str, Any]) -> int:
+    """Return ``--max-file-size`` as the full CLI reads it (-1, reading nothing, when it
+    would refuse the value)."""
+    try:
+        value = int(opts["max_file_size"] or 8 * 1024 * 1024)
+    except ValueError:
+        return -1
+    return value if value >= 1 else -1
 
 
 def _holds(path: str, data: bytes) -> bool:
@@ -183,7 +195,8 @@ def try_generate(argv: Sequence[str], env: Mapping[str, str] | None = None,
     root, entries = found
     lock_path = os.path.join(cwd, opts["lock"]) if opts["lock"] else os.path.join(root,
                                                                                   "ork.lock")
-    lock_bytes = _read(lock_path)
+    limit = _max_file_size(opts)
+    lock_bytes = _read(lock_path, limit=limit)
     if lock_bytes is None:
         return None
     cache = cache_dir(env)
@@ -193,7 +206,7 @@ def try_generate(argv: Sequence[str], env: Mapping[str, str] | None = None,
     try:
         rec = marshal.loads(raw)
         for rel, digest in rec["files"].items():
-            data = _read(os.path.join(root, rel))
+            data = _read(os.path.join(root, rel), limit=limit)
             if data is None or _sha256(data) != digest:
                 return None
         bundle = _object(cache, rec["bundle"])

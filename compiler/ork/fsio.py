@@ -13,6 +13,10 @@ the temp files in its directory that nobody holds: the kernel drops the lock of 
 process, so an unlocked temp file is a dead writer's, never a live one's. (A sweeper
 that takes a temp file just created, before its writer locked it, is noticed by the
 writer, which starts again with a new one.) Without ``fcntl`` nothing is swept.
+
+Reading a file whose path the user gives (``--lock``, ``--bundle``, ``--cr``) goes through
+:func:`read_bounded`, which never reads more than a limit: ``/dev/zero`` or an endless pipe
+is refused as too large instead of filling memory for ever.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, Span
 
 try:
     import fcntl
@@ -48,6 +52,27 @@ class Output:
     data: bytes
     shown: str = ""
     option: str = ""
+
+
+def read_bounded(path: Path, shown: str, *, limit: int, hint: str) -> bytes:
+    """Return the bytes of the file at ``path`` (named ``shown`` in messages), reading at
+    most ``limit`` + 1 of them, so that a device or a pipe without end cannot hang ork.
+
+    Raises:
+        OSError: as ``open`` and ``read`` do (no such file, a directory, no permission).
+        InputError: file-too-large, at ``shown``:1:1, with ``hint``.
+    """
+    with open(path, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        regular = stat.S_ISREG(st.st_mode)
+        if not (regular and st.st_size > limit):  # else known too large: read nothing
+            data = fh.read(limit + 1)
+            if len(data) <= limit:
+                return data
+    message = (f"{shown} is {st.st_size:,} bytes, over the limit of {limit:,}" if regular
+               else f"{shown} is not a regular file and holds more than the limit of "
+                    f"{limit:,} bytes")
+    raise InputError("file-too-large", message, span=Span(shown, 1, 1, 1, 1), hint=hint)
 
 
 def write_if_changed(path: Path, data: bytes, *, shown: str = "", option: str = "") -> bool:

@@ -6,6 +6,7 @@ This is the only module that reads ``os.environ`` (besides the CLI's entry point
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -60,8 +61,9 @@ class Settings:
             return self.extra_sources[path]
         base = self.root or self.cwd
         try:
-            if (base / path).stat().st_size > MAX_EXCERPT_SOURCE:
-                return None  # an excerpt is not worth reading a huge file into memory
+            st = (base / path).stat()
+            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_EXCERPT_SOURCE:
+                return None  # not worth reading a huge file, nor a device without end
             return (base / path).read_text("utf-8-sig")
         except (OSError, UnicodeDecodeError, ValueError):
             return None

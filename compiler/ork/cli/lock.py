@@ -42,7 +42,7 @@ def lock(cctx: click.Context, files: tuple[str, ...], update: tuple[str, ...], c
                           max_file_size=max_file_size,
                           lock_mode="update" if update else "fresh", update=update)
     path = options.lock_file(project)
-    on_disk = _bytes_of(path)
+    on_disk = _bytes_of(path, max_file_size)
     ctx = make_context(settings)
     # Every tag it resolves means what the registry says now: offline, that is a miss.
     ctx = dataclasses.replace(ctx, remote=remote_factory(registry_settings(settings),
@@ -69,9 +69,12 @@ def lock(cctx: click.Context, files: tuple[str, ...], update: tuple[str, ...], c
     return 0
 
 
-def _bytes_of(path: Path) -> bytes | None:
+def _bytes_of(path: Path, limit: int) -> bytes | None:
+    """Return the lock on disk to compare with (None when unreadable), at most ``limit``
+    + 1 bytes of it: a longer one differs anyway, and the build refuses it."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as fh:
+            return fh.read(limit + 1)
     except OSError:
         return None
 
@@ -98,11 +101,14 @@ def _read(settings: Settings, spec: str) -> Lock:
     Raises:
         InputError: file-not-found, invalid-lock, unsupported-lock-version.
     """
+    from ..fsio import read_bounded
     from ..lockfile import Lock, loads
+    from ..yamlsrc import DEFAULT_MAX_FILE_SIZE
 
     if not spec.startswith("git:"):
         try:
-            data = (settings.cwd / spec).read_bytes()
+            data = read_bounded(settings.cwd / spec, spec, limit=DEFAULT_MAX_FILE_SIZE,
+                                hint="a lockfile is far smaller: check the path")
         except OSError as exc:
             raise InputError("file-not-found", f"{spec}: {exc.strerror}",
                              hint="give a lockfile path, or git:REV:PATH") from exc
@@ -141,10 +147,14 @@ def merge_driver(settings: Settings, base: str, ours: str, theirs: str) -> int:
     conflict (each conflicting ref is named on stderr).
     """
     from .. import fsio, lockfile, lockmerge
+    from ..yamlsrc import DEFAULT_MAX_FILE_SIZE
 
     def load(p: str, side: str) -> Lock:
         try:
-            data = (settings.cwd / p).read_bytes()
+            data = fsio.read_bounded(settings.cwd / p, p, limit=DEFAULT_MAX_FILE_SIZE,
+                                     hint=f"{side} is not an ork.lock: check the paths git "
+                                          "passes as %O %A %B (docs/lock.md shows the "
+                                          "driver's set-up)")
         except OSError as exc:
             raise InputError("file-not-found", f"{side} ({p}): {exc.strerror}",
                              hint="git passes the three versions as %O %A %B (docs/lock.md "

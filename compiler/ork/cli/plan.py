@@ -31,7 +31,7 @@ def plan(settings: Settings, files: tuple[str, ...], deployed: str, fmt: str,
     """Show what the reconciler will do differently after the next restart."""
     from .. import api, planrender
 
-    data, name = _read_deployed(settings, deployed)
+    data, name = _read_deployed(settings, deployed, max_file_size)
     settings.extra_sources[name] = data.decode("utf-8", errors="replace")  # for excerpts
     project = project_for(settings, files)
     ns = namespace or settings.env.get("ORK_NAMESPACE") or "orkestra-system"
@@ -49,9 +49,19 @@ def plan(settings: Settings, files: tuple[str, ...], deployed: str, fmt: str,
     return 0
 
 
-def _read_deployed(settings: Settings, deployed: str) -> tuple[bytes, str]:
-    """Return the bytes given to ``--bundle`` (a file, or stdin for ``-``) and their name."""
+def _read_deployed(settings: Settings, deployed: str, limit: int) -> tuple[bytes, str]:
+    """Return the bytes given to ``--bundle`` (a file, or stdin for ``-``) and their name,
+    never more than ``limit`` (``--max-file-size``) of them.
+
+    Raises:
+        InputError: file-not-found, invalid-bundle or file-too-large.
+        UsageError: ``--bundle -`` with nothing piped in.
+    """
     from ..errors import InputError, UsageError
+    from ..fsio import read_bounded
+
+    hint = ("pass the bundle.yaml that was applied (a bundle is far smaller), or raise "
+            "--max-file-size if it is really meant to be this big")
 
     if deployed == "-":
         stdin = sys.stdin.buffer
@@ -60,10 +70,14 @@ def _read_deployed(settings: Settings, deployed: str) -> tuple[bytes, str]:
                              "nothing is piped in",
                              hint="kubectl get cm orkestra-katalog -n NS -o yaml | "
                                   "ork plan --bundle -")
-        return stdin.read(), "stdin"
+        data = stdin.read(limit + 1)
+        if len(data) > limit:
+            raise InputError("file-too-large", f"stdin holds more than the limit of {limit:,} "
+                             "bytes", hint=hint)
+        return data, "stdin"
     path = settings.cwd / deployed
     try:
-        return path.read_bytes(), deployed
+        return read_bounded(path, deployed, limit=limit, hint=hint), deployed
     except FileNotFoundError as exc:
         raise InputError("file-not-found", f"{deployed}: no such file",
                          hint="pass the bundle that is deployed now") from exc

@@ -24,10 +24,18 @@ BACKENDS = ("local", "memory", "kube")
 
 
 def _read(settings: Settings, path: str, what: str) -> bytes:
+    """Return the bytes of a file given on the command line, at most 8 MiB of them.
+
+    Raises:
+        InputError: file-not-found or file-too-large.
+    """
     from ..errors import InputError
+    from ..fsio import read_bounded
+    from ..yamlsrc import DEFAULT_MAX_FILE_SIZE
 
     try:
-        return (settings.cwd / path).read_bytes()
+        return read_bounded(settings.cwd / path, path, limit=DEFAULT_MAX_FILE_SIZE,
+                            hint=f"check the path of the {what}")
     except OSError as exc:
         raise InputError("file-not-found", f"{path}: {exc.strerror or exc}",
                          hint=f"check the path of the {what}") from exc

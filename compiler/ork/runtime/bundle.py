@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import canonical, lockfile, yamlsrc
+from .. import canonical, fsio, lockfile, yamlsrc
 from ..errors import Loc, Note, OrkError, RuntimeError_
 from ..kinds import Katalog, parse_document
 
@@ -58,17 +58,30 @@ def load(path: Path, *, lock: Path | None = None) -> Bundle:
 
     Raises:
         RuntimeError_: invalid-bundle, bundle-tampered or bundle-lock-mismatch.
-        InputError: the bundle or the lock cannot be read as YAML.
+        InputError: the bundle or the lock cannot be read as YAML, or is over 8 MiB
+            (file-too-large).
     """
     name = path.name or str(path)
     try:
-        raw = _from_directory(path) if path.is_dir() else _from_stream(path.read_bytes(), name)
-        lock_bytes = lock.read_bytes() if lock is not None else None
+        raw = _from_directory(path) if path.is_dir() else _from_stream(_read(path, "--bundle"),
+                                                                       name)
+        lock_bytes = _read(lock, "--lock") if lock is not None else None
     except OSError as exc:
         raise RuntimeError_("invalid-bundle", f"cannot read {_shown(exc.filename)}: "
                             f"{exc.strerror}",
                             hint="check the path given to --bundle / --lock") from exc
     return _verified(raw, name, lock_bytes, lock.name if lock else "ork.lock")
+
+
+def _read(path: Path, option: str) -> bytes:
+    """Return a file's bytes, never more than yamlsrc's limit (``--lock /dev/zero`` ends).
+
+    Raises:
+        OSError: it cannot be read.
+        InputError: file-too-large.
+    """
+    return fsio.read_bounded(path, _shown(path), limit=yamlsrc.DEFAULT_MAX_FILE_SIZE,
+                             hint=f"check the path given to {option}")
 
 
 def from_bytes(data: bytes, name: str, *, lock: bytes | None = None) -> Bundle:
@@ -119,7 +132,7 @@ def _from_directory(path: Path) -> _Raw:
     provenance = path / "provenance.yaml"
 
     def text(p: Path) -> str | None:
-        return yamlsrc.decode(p.read_bytes(), p.name) if p.is_file() else None
+        return yamlsrc.decode(_read(p, "--bundle"), p.name) if p.is_file() else None
 
     return _Raw(text(katalog) or "", text(provenance) or "{}\n",
                 _opt(text(path / "katalog-digest")), _opt(text(path / "lock-digest")), "")

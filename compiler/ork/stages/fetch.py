@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import stat
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,7 +182,8 @@ def _load_file(st: _State, item: _Pending) -> tuple[SourceNode, Declared]:
     path = st.req.root / rel
     try:
         _check_size(path, rel, st.req.max_file_size, item.span)
-        data = path.read_bytes()
+        with path.open("rb") as fh:  # the limit holds for a file that grew since, too
+            data = fh.read(st.req.max_file_size + 1)
     except FileNotFoundError as exc:
         raise InputError("file-not-found", f"{rel}: no such file", span=item.span,
                          hint=nearby.missing(path, path.name, "a file import's path is relative to "
@@ -199,12 +201,20 @@ def _load_file(st: _State, item: _Pending) -> tuple[SourceNode, Declared]:
 
 
 def _check_size(path: Path, rel: str, limit: int, span: Span | None) -> None:
-    """Refuse an oversized file before reading it, so memory stays bounded.
+    """Refuse an oversized file before reading it, so memory stays bounded, and a device
+    or a pipe (a symlink to ``/dev/zero``, a FIFO), which could be read, or wait, for ever.
 
     Raises:
-        InputError: file-too-large.
+        InputError: file-too-large or file-not-found.
+        OSError: it cannot be looked at.
     """
-    size = path.stat().st_size
+    info = path.stat()
+    if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):  # a directory: below
+        raise InputError("file-not-found", f"{rel} is not a regular file (a device, a pipe "
+                         "or a socket)", span=span or Span(rel, 1, 1, 1, 1),
+                         hint="a file import names a YAML file: check the path and where "
+                              "its symlink points")
+    size = info.st_size
     if size > limit:
         raise InputError("file-too-large", f"{rel} is {size:,} bytes, over the limit of "
                          f"{limit:,}", span=span or Span(rel, 1, 1, 1, 1),

@@ -1,0 +1,156 @@
+"""A file ork reads wholly from a path the user gives (--lock, --bundle, --cr, the paths
+of ``ork lock diff`` and the merge driver) is read through a bound: ``/dev/zero``, an endless
+pipe or a huge file is one file-too-large diagnostic at that path (exit 1), never a hang.
+
+The device cases run ork as its own process under a memory limit and a timeout, so that a
+read without end fails the test instead of the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, Ork
+
+GOOD = FIXTURES / "generate" / "komposer-two-files"
+BUILD = ("generate", "bundle", "-f", "komposer.yaml")
+LIMIT = f"{8 * 1024 * 1024:,}"
+
+
+def _project(dst: Path) -> Path:
+    shutil.copytree(GOOD, dst, ignore=shutil.ignore_patterns("expected"))
+    return dst
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
+
+
+def _console(*args: str, cwd: Path, cache: Path,
+             stdin: int | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ORK_")}
+    env.update({"ORK_CACHE_DIR": str(cache), "NO_COLOR": "1"})
+    return subprocess.run([sys.executable, "-m", "ork", *args], cwd=cwd, env=env,
+                          stdin=stdin, capture_output=True, text=True, check=False,
+                          timeout=60, preexec_fn=_limit_memory)
+
+
+DEVICE_CASES = {
+    "generate --lock": (*BUILD, "--lock", "/dev/zero"),
+    "generate --locked --lock": (*BUILD, "--locked", "--lock", "/dev/zero"),
+    "lock --lock": ("lock", "-f", "komposer.yaml", "--lock", "/dev/zero"),
+    "lock --check --lock": ("lock", "-f", "komposer.yaml", "--check", "--lock", "/dev/zero"),
+    "plan --lock": ("plan", "-f", "komposer.yaml", "--bundle", "bundle.yaml", "--lock",
+                    "/dev/zero"),
+    "plan --bundle": ("plan", "-f", "komposer.yaml", "--bundle", "/dev/zero"),
+    "lock diff": ("lock", "diff", "/dev/zero", "ork.lock"),
+    "merge driver": ("lock", "merge-driver", "ork.lock", "/dev/zero", "ork.lock"),
+    "run --bundle": ("run", "--bundle", "/dev/zero", "--port", "0", "--state", "st"),
+    "run --lock": ("run", "--bundle", "bundle.yaml", "--lock", "/dev/zero", "--port", "0",
+                   "--state", "st"),
+    "simulate --cr": ("simulate", "--bundle", "bundle.yaml", "--cr", "/dev/zero"),
+}
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+@pytest.mark.parametrize("case", list(DEVICE_CASES))
+def test_dev_zero_is_too_large_not_read_without_end(tmp_path: Path, case: str) -> None:
+    root = _project(tmp_path / "p")
+    cache = tmp_path / "cache"
+    assert _console(*BUILD, cwd=root, cache=cache).returncode == 0  # and warm for the rest
+    before = {p.name: p.read_bytes() for p in root.iterdir() if p.is_file()}
+    result = _console(*DEVICE_CASES[case], cwd=root, cache=cache)
+    assert result.returncode == 1, result
+    assert result.stderr.startswith(
+        "/dev/zero:1:1: error[file-too-large]: /dev/zero is not a regular file and holds "
+        f"more than the limit of {LIMIT} bytes\n"), result.stderr
+    assert "  hint: " in result.stderr
+    assert "Traceback" not in result.stderr
+    assert {p.name: p.read_bytes() for p in root.iterdir() if p.is_file()} == before
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_an_endless_stdin_given_to_plan_is_too_large(tmp_path: Path) -> None:
+    root = _project(tmp_path / "p")
+    cache = tmp_path / "cache"
+    assert _console(*BUILD, cwd=root, cache=cache).returncode == 0
+    with open("/dev/zero", "rb") as zero:
+        result = _console("plan", "-f", "komposer.yaml", "--bundle", "-", cwd=root,
+                          cache=cache, stdin=zero.fileno())
+    assert result.returncode == 1, result
+    assert result.stderr.startswith(
+        f"error[file-too-large]: stdin holds more than the limit of {LIMIT} bytes\n"), result
+
+
+def _big(path: Path, size: int = 9 * 1024 * 1024) -> None:
+    with path.open("wb") as fh:
+        fh.truncate(size)  # sparse: no need to write 9 MiB
+
+
+@pytest.mark.parametrize("warm", [False, True], ids=["cold", "warm"])
+def test_a_huge_lock_is_too_large_at_its_path_and_max_file_size_counts(
+        ork: Ork, tmp_path: Path, warm: bool) -> None:
+    root = _project(tmp_path / "p")
+    if warm:
+        assert ork(*BUILD, cwd=root).code == 0
+    _big(root / "big.lock")
+    result = ork(*BUILD, "--lock", "big.lock", cwd=root)
+    assert result.code == 1, result
+    assert result.stderr.startswith(
+        f"big.lock:1:1: error[file-too-large]: big.lock is 9,437,184 bytes, over the limit "
+        f"of {LIMIT}\n"), result
+    assert "hint: check the path given to --lock, or raise --max-file-size" in result.stderr
+    assert len(result.stderr) < 1000  # the excerpt of a line of megabytes is cut
+    assert ork(*BUILD, cwd=root).code == 0
+    with (root / "ork.lock").open("a") as fh:  # larger than the limit, unlike the sources
+        fh.write("# " + "x" * 4000 + "\n")
+    result = ork(*BUILD, "--max-file-size", "2000", cwd=root)
+    assert result.code == 1, result
+    assert result.stderr.startswith("ork.lock:1:1: error[file-too-large]: ork.lock is "), result
+    assert "bytes, over the limit of 2,000\n" in result.stderr
+
+
+def test_the_default_lock_too_large_says_what_it_should_be(ork: Ork, tmp_path: Path) -> None:
+    root = _project(tmp_path / "p")
+    _big(root / "ork.lock")
+    result = ork("lock", "-f", "komposer.yaml", "--check", cwd=root)
+    assert result.code == 1, result
+    assert result.stderr.startswith("ork.lock:1:1: error[file-too-large]: ork.lock is "), result
+    assert "hint: ork.lock should be the lockfile `ork lock` writes" in result.stderr
+
+
+def test_a_huge_bundle_or_cr_is_too_large(ork: Ork, tmp_path: Path) -> None:
+    root = _project(tmp_path / "p")
+    assert ork(*BUILD, cwd=root).code == 0
+    _big(root / "big.yaml")
+    for args in (("plan", "-f", "komposer.yaml", "--bundle", "big.yaml"),
+                 ("simulate", "--bundle", "bundle.yaml", "--cr", "big.yaml"),
+                 ("lock", "diff", "ork.lock", "big.yaml")):
+        result = ork(*args, cwd=root)
+        assert result.code == 1, (args, result)
+        assert result.stderr.startswith("big.yaml:1:1: error[file-too-large]: big.yaml is "
+                                        "9,437,184 bytes"), (args, result)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_a_file_import_that_is_a_device_or_a_pipe_is_refused_at_the_import(
+        tmp_path: Path, kind: str) -> None:
+    root = _project(tmp_path / "p")
+    (root / "katalogs" / "db.yaml").unlink()
+    if kind == "device":
+        (root / "katalogs" / "db.yaml").symlink_to("/dev/zero")
+    else:
+        os.mkfifo(root / "katalogs" / "db.yaml")  # nobody writes: opening it would wait
+    result = _console(*BUILD, "--allow-outside-root", cwd=root, cache=tmp_path / "cache")
+    assert result.returncode == 1, result
+    assert result.stderr.startswith(
+        "komposer.yaml:9:7: error[file-not-found]: katalogs/db.yaml is not a regular file "
+        "(a device, a pipe or a socket)\n"), result.stderr
