@@ -103,3 +103,26 @@ def test_a_conflicting_block_names_both_values_not_the_first_block(ork: Ork,
     assert [(where(d), d["notes"][0]["line"], d["notes"][0]["column"]) for d in found] == [
         (("conflicting-block", 9, 24), 9, 24), (("conflicting-block", 10, 9), 10, 9)]
     assert {n["path"] for d in found for n in d["notes"]} == {"a.yaml"}
+
+
+def test_the_gateway_warning_points_at_where_it_is_enabled(ork: Ork, tmp_path: Path) -> None:
+    (tmp_path / "katalog.yaml").write_text(
+        HEAD + "    web:\n      apiTypes: {group: g.demo, version: v1, kind: Web}\n"
+        "gateway:\n  enabled: true\n")
+    result = ork("validate", "--output", "json", cwd=tmp_path)
+    assert result.code == 0, str(result)
+    (found,) = json.loads(result.stdout)
+    assert (found["code"], found["severity"], found["line"], found["column"]) == (
+        "gateway-not-generated", "warning", 9, 12)
+    assert found["path"] == "katalog.yaml"
+    assert found["hint"]
+
+
+def test_a_push_whose_tag_is_not_the_version_points_at_the_version(ork: Ork,
+                                                                   tmp_path: Path) -> None:
+    assert ork("pull", "web-service:v1.1.0", "-o", "ws", cwd=tmp_path).code == 0
+    result = ork("push", "oci-layout://layout:motifs/web-service:v9", "ws", cwd=tmp_path)
+    assert result.code == 1, str(result)
+    assert "motif.yaml:5:12: error[version-mismatch]" in result.stderr
+    assert "  5 |   version: v1.1.0" in result.stderr
+    assert not (tmp_path / "layout").exists()

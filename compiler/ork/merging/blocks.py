@@ -72,6 +72,11 @@ def _set(value: Any, path: Path, leaf: Any) -> Any:
     return out
 
 
+def origin(acc: Layered, path: Path) -> Loc | None:
+    """Return where the value at ``path`` of a layered block was set."""
+    return _nearest(acc.origins, path)
+
+
 def _nearest(origins: dict[Path, Loc], path: Path) -> Loc | None:
     """Where the value at ``path`` was set: the nearest recorded ancestor (the whole block
     when one import brought it), extended by the rest of the path to the value itself."""

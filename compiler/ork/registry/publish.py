@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import refs
-from ..errors import Diagnostic, InputError, UsageError
+from ..errors import Diagnostic, InputError, Span, UsageError
 from . import artifact
 from .locations import open_registry
 from .resolve import Opener
@@ -50,6 +50,7 @@ def push(ref_text: str, directory: Path, *, settings: RegistrySettings, ctx: Con
         main = "katalog.yaml" if meta.kind == "Katalog" else "motif.yaml"
         raise InputError("version-mismatch", f"{main} says metadata.version "
                          f"{meta.version or '(none)'!s}, but the tag is {tag}",
+                         span=_version_span(main, files[main]),
                          hint="make them agree, or pass --force to push anyway")
     warnings = check_pattern(directory, meta, settings=settings, ctx=ctx)
     built = artifact.build(files, created=settings.created)
@@ -67,6 +68,18 @@ def push(ref_text: str, directory: Path, *, settings: RegistrySettings, ctx: Con
     registry = opener(location, settings)
     digest = registry.push(location.repository, tag, built.blobs, built.manifest)
     return Pushed(location.display(":" + tag), location.canonical(digest), digest, warnings)
+
+
+def _version_span(main: str, data: bytes) -> Span:
+    """Return where a main file writes ``metadata.version`` (or ``metadata``, or its top)."""
+    from .. import yamlsrc
+
+    docs = yamlsrc.load(data, main)  # pattern_meta read it already: it parses
+    spans = docs[0].spans if docs else {}
+    for path in (("metadata", "version"), ("metadata",)):
+        if path in spans:
+            return yamlsrc.span_of(main, spans[path])
+    return Span(main, 1, 1, 1, 1)
 
 
 def _inside(path: Path, directory: Path) -> bool:

@@ -112,9 +112,19 @@ def run(graph: SourceGraph, store: Store, previous: Resolved | None = None,
     for acc in layered.values():
         for err in acc.errors:
             ctx.errors.add(err)
+    _gateway_warning(ctx, layered["gateway"])
     merged = _finish(ctx, crds, layered, entry_meta, tuple(standalone))
     ctx.errors.raise_if_any()
     return merged
+
+
+def _gateway_warning(ctx: _Ctx, gateway: blocks.Layered) -> None:
+    """Warn, where it is enabled, that the gateway block is carried but not generated."""
+    if isinstance(gateway.value, dict) and gateway.value.get("enabled") is True:
+        ctx.errors.warn(
+            "gateway-not-generated", "the Katalog enables the gateway, which ork does not "
+            "generate in this version", loc=blocks.origin(gateway, ("enabled",)),
+            hint="deploy the gateway with Orkestra's own tooling")
 
 
 def _entry_crds(ctx: _Ctx, node_id: str, doc: int, model: Katalog | Komposer,

@@ -73,7 +73,6 @@ def run(resolved: Resolved, options: Options, clean: frozenset[str] = frozenset(
         if key is not None and not problems:
             found_clean.append(key)
     diags = [d for e in errors for d in e.diagnostics]
-    diags += values.warnings(resolved)
     return Report(diagnostics=tuple(sorted(set(diags), key=_order)),
                   clean=tuple(sorted(found_clean)))
 

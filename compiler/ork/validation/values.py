@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..errors import Diagnostic, InputError, Loc, OrkError, PathPart
+from ..errors import InputError, Loc, OrkError, PathPart
 from ..kinds import CRDEntry
 from ..resolved import Resolved
 
@@ -21,17 +21,6 @@ def check(resolved: Resolved, locate: Locate, *, for_bundle: bool) -> list[OrkEr
     for name, crd in resolved.katalog.spec.crds.items():
         errors.extend(_crd(name, crd, locate, for_bundle=for_bundle))
     return errors
-
-
-def warnings(resolved: Resolved) -> list[Diagnostic]:
-    """Return value warnings: the gateway this version does not generate."""
-    gateway = resolved.katalog.gateway
-    if isinstance(gateway, dict) and gateway.get("enabled") is True:
-        return [Diagnostic(
-            "gateway-not-generated", "the Katalog enables the gateway, which ork does not "
-            "generate in this version", severity="warning",
-            hint="deploy the gateway with Orkestra's own tooling")]
-    return []
 
 
 def valid_name(name: str) -> bool:
