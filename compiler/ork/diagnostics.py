@@ -1,13 +1,16 @@
 """Rendering of diagnostics: text with a source excerpt and carets, or JSON.
 
 The same :class:`~ork.errors.Diagnostic` prints either way; nothing here decides what
-is wrong, only how it reads. An excerpt shows at most :data:`MAX_EXCERPT_WIDTH` characters
-of a line after the caret's start.
+is wrong, only how it reads. An excerpt shows the user's line as written, except for the
+credentials of a URL in it (``oci://user:***@host/…``, as :func:`ork.refs.strip_userinfo`
+keeps them out of messages), and at most :data:`MAX_EXCERPT_WIDTH` characters after the
+caret's start.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -18,6 +21,12 @@ SourceText = Callable[[str], str | None]
 _RED, _YELLOW, _BOLD, _BLUE, _RESET = "\x1b[31m", "\x1b[33m", "\x1b[1m", "\x1b[34m", "\x1b[0m"
 
 MAX_EXCERPT_WIDTH = 200
+# The userinfo of a URL (``scheme://INFO@host``), or of a scheme-less reference
+# (``INFO@host/…``) starting a word; INFO runs to the last ``@`` before the host.
+_STOP = r"\s/'\"\[\]{},"
+_USERINFO = re.compile(
+    rf"(?:[A-Za-z][A-Za-z0-9+.-]*://(?P<url>[^{_STOP}]*)@(?=[^{_STOP}@]+(?:/|$|[\s'\"\]}},]))"
+    rf"|(?<![^\s'\"\[{{,(])(?P<ref>[^{_STOP}]+)@(?=[^{_STOP}@]+/))")
 
 
 def render_text(diags: Iterable[Diagnostic], source: SourceText | None = None, *,
@@ -58,11 +67,38 @@ def _excerpt(span: Span, source: SourceText, paint: Callable[[str, str], str]) -
         width = span.end_column - span.column
     else:
         width = max(len(line_text) - span.column + 1, 1)
-    if len(line_text) > span.column - 1 + MAX_EXCERPT_WIDTH:  # a line of megabytes: cut it
-        line_text = line_text[:span.column - 1 + MAX_EXCERPT_WIDTH] + "…"
-    width = max(1, min(width, max(len(line_text) - span.column + 1, 1)))
-    caret = " " * (span.column - 1) + "^" * width
+    line_text, column, width = _redacted(line_text, span.column, width)
+    if len(line_text) > column - 1 + MAX_EXCERPT_WIDTH:  # a line of megabytes: cut it
+        line_text = line_text[:column - 1 + MAX_EXCERPT_WIDTH] + "…"
+    width = max(1, min(width, max(len(line_text) - column + 1, 1)))
+    caret = " " * (column - 1) + "^" * width
     return [f"  {gutter} | {line_text}", f"  {pad} | {paint(_RED, caret)}"]
+
+
+def _redacted(line: str, column: int, width: int) -> tuple[str, int, int]:
+    """Return a line with the password of each URL's userinfo (the whole userinfo when
+    it has no ``:``, a token) shown as ``***``, and the caret's column and width moved to
+    the same characters."""
+    out: list[str] = []
+    last, start, end = 0, column - 1, column - 1 + width  # 0-based, end exclusive
+    for m in _USERINFO.finditer(line):
+        group = "url" if m.group("url") is not None else "ref"
+        info = m.group(group)
+        user, colon, _ = info.partition(":")
+        if not info or (not colon and user == "git"):  # ssh's git@ is no secret
+            continue
+        shown = f"{user}:***" if colon else "***"
+        a, b = m.span(group)
+        delta = (b - a) - len(shown)
+        out += [line[last:a], shown]
+        last = b
+        if b <= start:
+            start, end = start - delta, end - delta
+        elif a < end:
+            end = max(start + 1, end - delta)
+    if not out:
+        return line, column, width
+    return "".join(out) + line[last:], start + 1, end - start
 
 
 def to_json(diags: Sequence[Diagnostic]) -> list[dict[str, Any]]:

@@ -145,17 +145,19 @@ def _split_version(raw: str, rest: str, span: Span | None) -> tuple[str, str | N
 
 
 def _oci(raw: str, rest: str, span: Span | None) -> Reference:
-    if "/" not in rest:
-        raise InputError("invalid-reference", f"{raw!r} has no repository", span=span,
-                         hint="write oci://HOST/REPOSITORY:TAG")
-    host, path = rest.split("/", 1)
-    if "@" in host:
+    host, slash, path = rest.partition("/")
+    if "@" in host:  # before "no repository", which would echo it
         # Never echo it: the userinfo may hold a password. Say where credentials belong.
-        raise InputError("invalid-reference", f"{strip_userinfo(raw)!r} carries credentials "
+        bare = host.rsplit("@", 1)[1]
+        shown = raw.replace(host, bare, 1)  # the authority is its first occurrence
+        raise InputError("invalid-reference", f"{shown!r} carries credentials "
                          "(user:password@ before the host); a reference cannot hold them",
                          span=span, hint="remove them from the reference, and log in with "
-                         f"`docker login {host.rsplit('@', 1)[1]}` or set "
+                         f"`docker login {bare}` or set "
                          "ORK_REGISTRY_USERNAME and ORK_REGISTRY_PASSWORD")
+    if not slash:
+        raise InputError("invalid-reference", f"{raw!r} has no repository", span=span,
+                         hint="write oci://HOST/REPOSITORY:TAG")
     repo, tag, digest = _split_version(raw, path, span)
     _check_repo(raw, repo, span)
     return Reference("oci", raw, host=host, repository=repo, tag=tag, digest=digest)

@@ -64,6 +64,7 @@ def test_an_oci_ref_under_files_is_refused() -> None:
 
 @pytest.mark.parametrize("raw", [
     "oci://user:hunter2@127.0.0.1:5000/katalogs/app:v1",
+    "oci://user:hunter2@127.0.0.1:5000",  # no repository either: still not echoed
     "user:hunter2@127.0.0.1:5000/katalogs/app:v1",
     "oci://hunter2@reg.example/katalogs/app:v1",
     "hunter2@reg.example/katalogs/app:bad tag!",
