@@ -139,13 +139,25 @@ def test_a_namespace_must_be_an_rfc_1123_label(ork: Ork, tmp_path: Path, args: t
     assert sorted(p.name for p in root.iterdir()) == ["katalogs", "komposer.yaml"]
 
 
-def test_plan_checks_its_namespace_too(ork: Ork, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("args", "env", "source"), [
+    (("-n", "Bad_NS"), {}, "'-n' / '--namespace'"),
+    (("--namespace", "Bad_NS"), {}, "'-n' / '--namespace'"),
+    ((), {"ORK_NAMESPACE": "Bad_NS"}, "ORK_NAMESPACE"),
+    (("-n", "Bad_NS"), {"ORK_NAMESPACE": "fine"}, "'-n' / '--namespace'"),
+])
+def test_plan_checks_its_namespace_too_naming_what_gave_it(
+        ork: Ork, tmp_path: Path, args: tuple[str, ...], env: dict[str, str],
+        source: str) -> None:
     root = _project(tmp_path / "p")
     assert ork(*BUILD, cwd=root).code == 0
-    result = ork("plan", "-f", "komposer.yaml", "--bundle", "bundle.yaml", "-n", "Bad_NS",
-                 cwd=root)
-    assert result.code == 64, result
-    assert "'Bad_NS' is not a valid namespace" in result.stderr
+    for bundle in ("bundle.yaml", "missing.yaml"):  # the usage error comes first
+        result = ork("plan", "-f", "komposer.yaml", "--bundle", bundle, *args, cwd=root,
+                     env=env)
+        assert result.code == 64, result
+        assert result.stderr.startswith(f"error[usage]: Invalid value for {source}: 'Bad_NS' "
+                                        "is not a valid namespace\n"), result
+    generate = ork(*BUILD, *args, cwd=root, env=env)  # the same words as generate bundle
+    assert generate.stderr == result.stderr
 
 
 def test_a_namespace_is_created_once_when_dash_w_names_it_too(ork: Ork, tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .build import make_context, options_for, project_for
+from .build import make_context, options_for, project_for, runtime_namespace
 from .common import Settings, build_options, files_option, offline_option, print_warnings
 
 
@@ -20,7 +20,8 @@ from .common import Settings, build_options, files_option, offline_option, print
               help="Exit 0 with no changes, 2 with changes (errors keep their codes).")
 @click.option("--locked", is_flag=True, help="Plan exactly what a --locked CI build makes.")
 @click.option("--show-secrets", is_flag=True, help="Show values of secrets (masked otherwise).")
-@click.option("-n", "--namespace", metavar="NS", help="Runtime namespace of the new bundle.")
+@click.option("-n", "--namespace", metavar="NS", help="Runtime namespace of the new bundle. "
+              "Default: $ORK_NAMESPACE, else orkestra-system.")
 @click.option("--lock", "lock_path", metavar="PATH", help="Lockfile path.")
 @offline_option
 @build_options
@@ -31,10 +32,10 @@ def plan(settings: Settings, files: tuple[str, ...], deployed: str, fmt: str,
     """Show what the reconciler will do differently after the next restart."""
     from .. import api, planrender
 
+    ns = runtime_namespace(settings, namespace)  # names -n or ORK_NAMESPACE, as given
     data, name = _read_deployed(settings, deployed, max_file_size)
     settings.extra_sources[name] = data.decode("utf-8", errors="replace")  # for excerpts
     project = project_for(settings, files)
-    ns = namespace or settings.env.get("ORK_NAMESPACE") or "orkestra-system"
     options = options_for(settings, namespace=ns, lock_path=lock_path,
                           allow_outside_root=allow_outside_root, max_file_size=max_file_size,
                           lock_mode="locked" if locked else "default")
