@@ -189,3 +189,17 @@ def test_a_placeholder_can_never_reach_a_bundle(ork: Ork, root: Path,
     done = ork("generate", "bundle", "--locked", cwd=root, env=ENV)
     assert done.code == 70, done
     assert (root / "bundle.yaml").read_bytes() == bundle
+
+
+def test_a_failed_locked_fetch_reports_no_shape_error_of_a_placeholder(ork: Ork,
+                                                                        root: Path) -> None:
+    with_local_katalog(root, WEBAPP, PLATFORM)
+    local = root / "katalogs" / "local.yaml"
+    local.write_text(LOCAL.replace("web-service:v1.1.0", "web-service:v9.9.9"))  # unpinned
+    with (root / "komposer.yaml").open("a") as fh:
+        fh.write("    - katalogs/missing.yaml\n")
+    done = ork("generate", "bundle", "--locked", cwd=root, env=ENV)
+    assert done.code == 1, done
+    headlines = [line for line in done.stderr.splitlines() if "error[" in line]
+    assert headlines == ["komposer.yaml:10:7: error[file-not-found]: katalogs/missing.yaml: "
+                         "no such file"], done

@@ -4,7 +4,8 @@ Breadth-first from the entries. Each source is read once (the same canonical id 
 twice is one node), stored in the content-addressed store as raw bytes, parsed documents
 and span index, and its imports become edges carrying the span that wrote them. Only the
 import lists are read here; the shape of every document is checked by merge, which sees
-all of them at once.
+all of them at once, except when fetch fails: then the shape errors of the documents read
+are reported with the fetch errors (:func:`_add_shape_errors`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ..errors import (
     Diagnostic,
     GraphError,
     InputError,
+    Loc,
     Note,
     OrkError,
     RegistryError,
@@ -124,6 +126,8 @@ def run(req: FetchRequest, store: Store, remote: RemoteSources | None = None) ->
     while st.queue:
         _visit(st, st.queue.popleft())
     _one_offline_miss(st.errors)
+    if st.errors.errors:
+        _add_shape_errors(st)
     st.errors.raise_if_any()
     _check_cycles(st)
     graph = SourceGraph(
@@ -133,6 +137,29 @@ def run(req: FetchRequest, store: Store, remote: RemoteSources | None = None) ->
         edges=tuple(sorted(st.edges, key=lambda e: (e.src, e.doc, e.crd or "", e.role, e.index))),
     )
     return FetchResult(graph, tuple(sorted(st.local.items())), tuple(st.errors.warnings))
+
+
+def _add_shape_errors(st: _State) -> None:
+    """Add the shape errors of every document read (an unknown key, a malformed import) to
+    the fetch errors about to be raised, located as merge would locate them.
+
+    Merge checks shapes, but it runs only once fetch succeeds: without this, a Komposer's
+    shape error would show only after its missing import is fixed, not in the same run
+    (SPEC: every error at once). A fetch that succeeds leaves the shapes to merge alone.
+    """
+    from ..kinds import parse_document
+    from ..locate import Locator
+    from ..locking import PLACEHOLDER
+
+    nodes = tuple(sorted((n for n in st.nodes.values() if not n.id.startswith(PLACEHOLDER)),
+                         key=lambda n: n.id))  # not the stand-ins of a --locked check
+    locator = Locator(SourceGraph(root_name="", entries=(), nodes=nodes, edges=()), st.store)
+    for node in nodes:
+        for doc in st.store.get_json(node.docs) or []:
+            try:
+                parse_document(doc["value"], Loc(node.id, doc["index"]))
+            except OrkError as err:
+                st.errors.add(type(err).of(locator.resolve(d) for d in err.diagnostics))
 
 
 def _one_offline_miss(errors: Collector) -> None:
