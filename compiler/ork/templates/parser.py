@@ -28,7 +28,7 @@ from .ast import (
     Text,
     Variable,
 )
-from .lexer import SPACE, Token, lex_action
+from .lexer import MAX_TOKENS, SPACE, Token, lex_action, too_long
 from .problems import ProblemError, problem_at
 
 UNSUPPORTED = ("define", "template", "block", "break", "continue")
@@ -103,6 +103,7 @@ def _scan(src: str) -> list[Text | _Raw]:
     items: list[Text | _Raw] = []
     i = 0
     pending_trim: int | None = None  # start of the action whose -}} trims the next text
+    room = MAX_TOKENS  # tokens the rest of the template may still hold
     while True:
         j = src.find("{{", i)
         end = len(src) if j == -1 else j
@@ -116,17 +117,20 @@ def _scan(src: str) -> list[Text | _Raw]:
         if j == -1:
             return items
         inner = j + 4 if trim_left else j + 2
-        delims, tokens = _action(src, j, inner, trim_left)
+        if room <= 0:
+            raise too_long(src, j)
+        delims, tokens = _action(src, j, inner, trim_left, room - 1)
+        room -= 1 + len(tokens or ())
         items.append(_Raw(delims, tokens))
         pending_trim = j if delims.trim_right else None
         i = delims.end
 
 
-def _action(src: str, start: int, inner: int,
-            trim_left: bool) -> tuple[Delims, list[Token] | None]:
+def _action(src: str, start: int, inner: int, trim_left: bool,
+            room: int) -> tuple[Delims, list[Token] | None]:
     if src.startswith("/*", inner):
         return _comment(src, start, inner, trim_left), None
-    tokens, end, trim_right = lex_action(src, inner)
+    tokens, end, trim_right = lex_action(src, inner, room)
     return Delims(start, end, trim_left, trim_right), tokens
 
 

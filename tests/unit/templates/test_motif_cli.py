@@ -323,3 +323,18 @@ def test_a_long_pipeline_evaluated_at_build_time_is_computed(ork: Ork, tmp_path:
     groups = yaml.safe_load(result.stdout)["spec"]["crds"]["webapp"]["operatorBox"][
         "reconcile"]["onReconcile"]
     assert groups["configMaps"] == [{"name": "c", "data": {"k": "101"}}]
+
+
+def test_a_template_of_megabytes_is_refused_at_build_time_with_its_location(
+        ork: Ork, tmp_path: Path) -> None:
+    (tmp_path / "katalog.yaml").write_text(
+        "apiVersion: orkestra.orkspace.io/v1\nkind: Katalog\nmetadata: {name: k}\nspec:\n"
+        "  crds:\n    app:\n      apiTypes: {kind: App}\n      operatorBox:\n"
+        "        reconcile:\n          onReconcile:\n            configMaps:\n"
+        "              - name: c\n"
+        '                data: {k: "{{ add' + " 1" * 1_000_000 + ' }}"}\n')
+    result = ork("generate", "bundle", "-f", "katalog.yaml", cwd=tmp_path)
+    assert result.code == 1, str(result)
+    assert "katalog.yaml:13:20031: error[template-syntax]: the template is longer than 10000 " \
+        "tokens" in result.stderr, str(result)
+    assert not (tmp_path / "bundle.yaml").exists()
