@@ -221,10 +221,28 @@ def _to_bool(v: Any) -> bool:
 
 
 def _from_json(s: Any) -> Any:
+    text = to_text(s)
     try:
-        return json.loads(to_text(s))
+        value = json.loads(text)
     except ValueError:
         return None  # sprig's fromJson: invalid input gives an empty value
+    return _no_surrogates(value) if _SURROGATE_ESCAPE.search(text) else value
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(value: Any) -> Any:
+    """Replace the lone surrogates ``\\ud800`` leaves in Python's JSON strings by U+FFFD,
+    as Go's decoder does: they cannot be written as UTF-8."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_no_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_no_surrogates(k): _no_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def _to_yaml(v: Any) -> str:

@@ -42,8 +42,7 @@ def sprintf(fmt: str, *args: Any) -> str:
             raise ExecError(f"printf: the result would be larger than {MAX_TEXT} characters")
     out.append(fmt[pos:])
     if used < len(args):
-        out.append("%!(EXTRA " + ", ".join(f"{type_name(a)}={to_text(a)}"
-                                           for a in args[used:]) + ")")
+        out.append("%!(EXTRA " + ", ".join(_typed(a) for a in args[used:]) + ")")
     return "".join(out)
 
 
@@ -84,12 +83,13 @@ def _joined(fn: str, parts: list[str], sep: str) -> str:
     return sep.join(parts)
 
 
-def go_quote(text: str) -> str:
-    """Return ``strconv.Quote(text)``: double quotes and Go escapes."""
-    out = ['"']
+def go_quote(text: str, quote: str = '"') -> str:
+    """Return ``strconv.Quote(text)``: double quotes and Go escapes (with ``quote="'"``,
+    ``strconv.QuoteRune`` of a one-character text)."""
+    out = [quote]
     for ch in text:
         code = ord(ch)
-        if ch in '"\\':
+        if ch in quote + "\\":
             out.append("\\" + ch)
         elif ch in "\a\b\f\n\r\t\v":
             out.append("\\" + "abfnrtv"["\a\b\f\n\r\t\v".index(ch)])
@@ -99,7 +99,7 @@ def go_quote(text: str) -> str:
             out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
         else:
             out.append(ch)
-    out.append('"')
+    out.append(quote)
     return "".join(out)
 
 
@@ -120,7 +120,20 @@ def _pad(text: str, flags: str, width: int | None) -> str:
 
 
 def _bad(verb: str, arg: Any) -> str:
-    return f"%!{verb}({type_name(arg)}={to_text(arg)})"
+    return f"%!{verb}({_typed(arg)})"
+
+
+def _typed(arg: Any) -> str:
+    """How Go shows an argument in ``%!verb(…)`` and ``%!(EXTRA …)``: ``int=5``, ``<nil>``."""
+    return "<nil>" if arg is None else f"{type_name(arg)}={to_text(arg)}"
+
+
+def _rune(code: int) -> str:
+    """Return the character of a code point as Go prints a rune: U+FFFD when it is not a
+    valid one (negative, beyond U+10FFFF, or a UTF-16 surrogate, which cannot be written
+    as UTF-8)."""
+    valid = 0 <= code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF
+    return chr(code) if valid else "\ufffd"
 
 
 def _verb(verb: str, flags: str, prec: int | None, arg: Any) -> str:
@@ -135,16 +148,16 @@ def _verb(verb: str, flags: str, prec: int | None, arg: Any) -> str:
         if isinstance(arg, str):
             return go_quote(arg)
         if isinstance(arg, int) and not isinstance(arg, bool):
-            return "'" + chr(arg) + "'" if 0 <= arg <= 0x10FFFF else _bad(verb, arg)
+            return go_quote(_rune(arg), "'")
         return _bad(verb, arg)
     if verb == "c":
-        ok = isinstance(arg, int) and not isinstance(arg, bool) and 0 <= arg <= 0x10FFFF
-        return chr(arg) if ok else _bad(verb, arg)
+        ok = isinstance(arg, int) and not isinstance(arg, bool)
+        return _rune(arg) if ok else _bad(verb, arg)
     if verb in "dboxX":
         return _integer(verb, flags, arg)
     if verb in "eEfFgG":
         return _floating(verb, flags, prec, arg)
-    return f"%!{verb}({type_name(arg)}={to_text(arg)})"
+    return _bad(verb, arg)
 
 
 def _integer(verb: str, flags: str, arg: Any) -> str:

@@ -338,3 +338,22 @@ def test_a_template_of_megabytes_is_refused_at_build_time_with_its_location(
     assert "katalog.yaml:13:20031: error[template-syntax]: the template is longer than 10000 " \
         "tokens" in result.stderr, str(result)
     assert not (tmp_path / "bundle.yaml").exists()
+
+
+@pytest.mark.parametrize("scalar", [
+    pytest.param(r"""'{{ printf "%c" .inputs.n }}'""", id="printf-c-of-a-surrogate"),
+    pytest.param(r"""'{{ fromJson "\"\\ud800\"" }}'""", id="fromJson-of-a-lone-surrogate"),
+])
+def test_a_build_time_value_that_is_no_character_is_written_as_fffd(
+        ork: Ork, tmp_path: Path, scalar: str) -> None:
+    (tmp_path / "motifs").mkdir()
+    (tmp_path / "motifs" / "rune.yaml").write_text(
+        "apiVersion: orkestra.orkspace.io/v1\nkind: Motif\nmetadata: {name: rune, version: v1}\n"
+        "inputs:\n  - {name: n, type: integer, default: 55296}\nresources:\n  configMaps:\n"
+        "    - {name: c, data: {k: " + scalar + "}}\n")
+    head = KATALOG.split("      imports:")[0]
+    (tmp_path / "katalog.yaml").write_text(
+        head + "      imports:\n        - motif: ./motifs/rune.yaml\n")
+    result = ork("generate", "bundle", "-f", "katalog.yaml", cwd=tmp_path)
+    assert result.code == 0, str(result)
+    assert "k: \ufffd" in (tmp_path / "bundle.yaml").read_text(encoding="utf-8")
