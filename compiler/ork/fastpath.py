@@ -135,6 +135,8 @@ def _read(path: str, *, limit: int | None = None) -> bytes | None:
     CLI answers those), for a file over ``limit`` bytes (the full CLI refuses it), or when
     it cannot be read."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # before open: a FIFO blocks in open
+            return None
         with open(path, "rb") as fh:
             st = os.fstat(fh.fileno())
             if not stat.S_ISREG(st.st_mode) or (limit is not None and st.st_size > limit):

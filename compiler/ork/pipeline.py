@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -294,14 +295,27 @@ def _trace_hit(store: Store, req: Request, key: str) -> dict[str, Any] | None:
     try:
         trace = json.loads(raw)
         for rel, want in trace["files"].items():
-            data = (req.root / rel).read_bytes()
-            if "sha256:" + hashlib.sha256(data).hexdigest() != want:
+            data = _regular_bytes(req.root / rel, req.max_file_size)
+            if data is None or "sha256:" + hashlib.sha256(data).hexdigest() != want:
                 return None
     except (OSError, ValueError, KeyError):
         return None
     if not store.has(trace["output"]):
         return None
     return trace  # type: ignore[no-any-return]
+
+
+def _regular_bytes(path: Path, limit: int) -> bytes | None:
+    """Return a regular file's bytes, or None for anything else (a device, a pipe, a file
+    over ``limit``): a miss, and fetch, reading the file again, says what is wrong."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):  # before open: a FIFO blocks in open
+            return None
+        with open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError:
+        return None
+    return data if len(data) <= limit else None
 
 
 def _trace_files(store: Store, req: Request) -> dict[str, str]:

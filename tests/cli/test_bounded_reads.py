@@ -154,3 +154,22 @@ def test_a_file_import_that_is_a_device_or_a_pipe_is_refused_at_the_import(
     assert result.stderr.startswith(
         "komposer.yaml:9:7: error[file-not-found]: katalogs/db.yaml is not a regular file "
         "(a device, a pipe or a socket)\n"), result.stderr
+
+
+@pytest.mark.parametrize("kind", ["device", "pipe"])
+def test_a_source_that_became_a_device_or_a_pipe_is_refused_by_a_warm_build(
+        tmp_path: Path, kind: str) -> None:
+    """The warm build checks its recorded sources before anything else (the fast path, then
+    the fetch trace): neither may open a pipe or read a device without end."""
+    root = _project(tmp_path / "p")
+    cache = tmp_path / "cache"
+    build = (*BUILD, "--allow-outside-root")  # the device is outside the project
+    assert _console(*build, cwd=root, cache=cache).returncode == 0
+    (root / "katalogs" / "db.yaml").unlink()
+    if kind == "device":
+        (root / "katalogs" / "db.yaml").symlink_to("/dev/zero")
+    else:
+        os.mkfifo(root / "katalogs" / "db.yaml")
+    result = _console(*build, cwd=root, cache=cache)
+    assert result.returncode == 1, result
+    assert "error[file-not-found]: katalogs/db.yaml is not a regular file" in result.stderr
