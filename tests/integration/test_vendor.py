@@ -81,3 +81,26 @@ def test_a_locked_offline_bundle_builds_from_the_vendored_layout(
     built = ork("generate", "bundle", "--locked", "--offline", cwd=root, env=env)
     assert built.code == 0, built
     assert b"webapp" in (root / "bundle.yaml").read_bytes()
+
+
+def test_vendor_takes_the_source_options_of_every_build(ork: Ork, tmp_path: Path) -> None:
+    """A project that builds with --allow-outside-root can be vendored with it."""
+    (tmp_path / "shared.yaml").write_text(
+        "apiVersion: orkestra.orkspace.io/v1\nkind: Katalog\nmetadata: {name: shared, "
+        "version: v1.0.0}\nspec:\n  crds:\n    web:\n      apiTypes: {group: g.demo, "
+        "version: v1, kind: Web}\n")
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "komposer.yaml").write_text(
+        "apiVersion: orkestra.orkspace.io/v1\nkind: Komposer\nmetadata: {name: p, "
+        "version: v1.0.0}\nimports:\n  files: [../shared.yaml]\n")
+    refused = ork("vendor", "-o", "vendor", cwd=root)
+    assert refused.code == 1, refused
+    assert "path-escapes-root" in refused.stderr
+    assert "--allow-outside-root" in refused.stderr
+    vendored = ork("vendor", "-o", "vendor", "--allow-outside-root", cwd=root)
+    assert vendored.code == 0, vendored
+    too_small = ork("vendor", "-o", "vendor", "--allow-outside-root", "--max-file-size", "10",
+                    cwd=root)
+    assert too_small.code == 1, too_small
+    assert "file-too-large" in too_small.stderr

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from .common import Settings, files_option, note, print_warnings
+from .common import Settings, build_options, files_option, note, print_warnings
 
 if TYPE_CHECKING:
     from ..registry import RegistrySettings, RegistrySources
@@ -159,9 +159,10 @@ def build_cmd(settings: Settings, src: str, out: str) -> None:
 @click.option("-o", "--output", "out", required=True, metavar="DIR",
               help="The OCI layout to write.")
 @timeout_option
+@build_options
 @click.pass_obj
 def vendor(settings: Settings, files: tuple[str, ...], out: str,
-           timeout: float | None) -> None:
+           timeout: float | None, allow_outside_root: bool, max_file_size: int) -> None:
     """Copy every remote source of the project into an OCI layout, for offline builds."""
     from .. import api
     from ..registry import RegistrySources
@@ -170,7 +171,9 @@ def vendor(settings: Settings, files: tuple[str, ...], out: str,
 
     project = project_for(settings, files)
     ctx = make_context(settings)
-    fetched = api.build(project, options_for(settings, for_bundle=False), ctx, until="fetch")
+    options = options_for(settings, allow_outside_root=allow_outside_root,
+                          max_file_size=max_file_size, for_bundle=False)
+    fetched = api.build(project, options, ctx, until="fetch")
     print_warnings(settings, fetched.warnings)
     sources = RegistrySources(registry_settings(settings, timeout=timeout), ctx.store)
     written = vendor_into(fetched.graph, sources, settings.cwd / out)
