@@ -67,3 +67,12 @@ def test_spec_imports_in_a_komposer_shows_beside_the_missing_file(ork: Ork,
                                                                   tmp_path: Path) -> None:
     root = _project(tmp_path, KOMPOSER.replace("helm: {}\n", "spec:\n  imports: [x]\n"))
     assert _found(ork, root) == [("komposer-spec-imports", 5, 3), ("file-not-found", 10, 7)]
+
+
+def test_a_helm_import_is_reported_beside_an_unsupported_source(ork: Ork,
+                                                                tmp_path: Path) -> None:
+    (tmp_path / "komposer.yaml").write_text(
+        "apiVersion: orkestra.orkspace.io/v1\nkind: Komposer\nmetadata: {name: kp, "
+        "version: v1.0.0}\nimports:\n  registry:\n    - https://github.com/org/repo@main\n"
+        "  helm:\n    - {chart: foo}\n")
+    assert _found(ork, tmp_path) == [("unsupported-source", 6, 7), ("helm-not-supported", 7, 3)]
