@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +41,8 @@ class Project:
 
         Raises:
             UsageError: when no file is given and no default entry exists.
-            InputError: file-not-found for a missing entry file.
+            InputError: file-not-found for an entry file that is missing, a directory, or
+                not a regular file (a device or a pipe, never opened).
         """
         if not files:
             for name in DEFAULT_ENTRIES:
@@ -53,13 +55,21 @@ class Project:
                                  hint="pass the entry file with -f FILE")
         paths = [Path(os.path.normpath(cwd / f)) for f in files]
         for given, path in zip(files, paths, strict=True):
-            if path.is_dir():
+            try:
+                mode = path.stat().st_mode
+            except (OSError, ValueError):  # missing, a file where a directory should be
+                raise InputError("file-not-found", f"{given}: no such file",
+                                 hint=nearby.missing(path, given, "check the path given to -f"))\
+                    from None
+            if stat.S_ISDIR(mode):
                 raise InputError("file-not-found", f"{given} is a directory, not a YAML file",
                                  hint=nearby.directory(path, given, "pass the entry file "
                                                        "with -f FILE"))
-            if not path.is_file():
-                raise InputError("file-not-found", f"{given}: no such file",
-                                 hint=nearby.missing(path, given, "check the path given to -f"))
+            if not stat.S_ISREG(mode):
+                raise InputError("file-not-found", f"{given} is not a regular file (a device, "
+                                 "a pipe or a socket)",
+                                 hint="pass the entry file with -f FILE: ork reads a Komposer "
+                                      "or a Katalog from a regular file only")
         root = paths[0].parent
         entries = tuple(Path(os.path.relpath(p, root)).as_posix() for p in paths)
         return cls(root, entries)

@@ -114,6 +114,26 @@ def test_an_entry_that_is_not_a_file_suggests_the_one_meant(ork: Ork, tmp_path: 
     assert result.stderr == f"error[file-not-found]: {message}\n  hint: {hint}\n"
 
 
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_an_entry_that_is_a_device_or_a_pipe_is_not_a_regular_file(ork: Ork, tmp_path: Path,
+                                                                  kind: str) -> None:
+    """Not "no such file": the path exists. A pipe is never opened (nobody writes to it)."""
+    if kind == "device":
+        if not os.path.exists("/dev/zero"):
+            pytest.skip("needs /dev/zero")
+        given = "/dev/zero"
+    else:
+        os.mkfifo(tmp_path / "komposer.yaml")
+        given = "komposer.yaml"
+    for command in (("generate", "bundle"), ("lock",), ("validate",)):
+        result = ork(*command, "-f", given)
+        assert result.code == 1, (command, result)
+        assert result.stderr == (
+            f"error[file-not-found]: {given} is not a regular file (a device, a pipe or a "
+            "socket)\n  hint: pass the entry file with -f FILE: ork reads a Komposer or a "
+            "Katalog from a regular file only\n"), (command, result)
+
+
 def test_a_failed_build_leaves_the_previous_outputs_untouched(ork: Ork, tmp_path: Path) -> None:
     root = _project(GOOD, tmp_path / "p")
     assert ork("generate", "bundle", "-f", "komposer.yaml", cwd=root).code == 0
