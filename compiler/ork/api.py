@@ -212,8 +212,9 @@ def _lock_bytes(path: Path, root: Path, options: BuildOptions) -> bytes | None:
     ``--max-file-size``: ``--lock /dev/zero`` is refused, not read for ever.
 
     Raises:
-        InputError: file-too-large, at the lock as the user can find it: relative to the
-            project root inside it, else its full path.
+        InputError: file-too-large, or file-not-found for a device or a pipe (never
+            opened), at the lock as the user can find it: relative to the project root
+            inside it, else its full path.
     """
     shown = Path(os.path.relpath(path, root)).as_posix()
     shown = str(path) if shown.startswith("../") else shown
@@ -222,7 +223,8 @@ def _lock_bytes(path: Path, root: Path, options: BuildOptions) -> bytes | None:
     try:
         return fsio.read_bounded(path, shown, limit=options.max_file_size,
                                  hint=f"{where}, or raise --max-file-size if the lock is "
-                                      "really meant to be this big")
+                                      "really meant to be this big",
+                                 special_hint=f"{where}: a lockfile is a regular file")
     except (FileNotFoundError, IsADirectoryError):
         return None
 

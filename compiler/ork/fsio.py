@@ -15,8 +15,9 @@ that takes a temp file just created, before its writer locked it, is noticed by 
 writer, which starts again with a new one.) Without ``fcntl`` nothing is swept.
 
 Reading a file whose path the user gives (``--lock``, ``--bundle``, ``--cr``) goes through
-:func:`read_bounded`, which never reads more than a limit: ``/dev/zero`` or an endless pipe
-is refused as too large instead of filling memory for ever.
+:func:`read_bounded`, which reads regular files only, and never more than a limit: a
+device (``/dev/zero``) or a named pipe is refused before it is opened (opening a pipe with
+no writer waits for ever), a huge file is refused as too large.
 """
 
 from __future__ import annotations
@@ -54,25 +55,44 @@ class Output:
     option: str = ""
 
 
-def read_bounded(path: Path, shown: str, *, limit: int, hint: str) -> bytes:
-    """Return the bytes of the file at ``path`` (named ``shown`` in messages), reading at
-    most ``limit`` + 1 of them, so that a device or a pipe without end cannot hang ork.
+def read_bounded(path: Path, shown: str, *, limit: int, hint: str,
+                 special_hint: str = "") -> bytes:
+    """Return the bytes of the regular file at ``path`` (named ``shown`` in messages),
+    reading at most ``limit`` + 1 of them.
+
+    Anything else is refused before it is opened, as a file import is: a named pipe
+    nobody writes to would block ``open`` for ever, and a device may never end. (Stdin,
+    ``-``, is read by its caller, to the same limit.)
 
     Raises:
-        OSError: as ``open`` and ``read`` do (no such file, a directory, no permission).
-        InputError: file-too-large, at ``shown``:1:1, with ``hint``.
+        OSError: as ``open`` would (no such file, a directory, no permission).
+        InputError: file-not-found for a device, a pipe or a socket (with ``special_hint``,
+            else a general one); file-too-large with ``hint``; both at ``shown``:1:1.
     """
-    with open(path, "rb") as fh:
-        st = os.fstat(fh.fileno())
-        regular = stat.S_ISREG(st.st_mode)
-        if not (regular and st.st_size > limit):  # else known too large: read nothing
-            data = fh.read(limit + 1)
-            if len(data) <= limit:
-                return data
-    message = (f"{shown} is {st.st_size:,} bytes, over the limit of {limit:,}" if regular
-               else f"{shown} is not a regular file and holds more than the limit of "
-                    f"{limit:,} bytes")
-    raise InputError("file-too-large", message, span=Span(shown, 1, 1, 1, 1), hint=hint)
+    st = os.stat(path)
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if stat.S_ISREG(st.st_mode):
+        # Non-blocking, in case a pipe took the file's place since the stat: then the
+        # open returns at once, and the fstat below refuses it.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if stat.S_ISREG(st.st_mode):
+                if st.st_size <= limit:  # else known too large: read nothing
+                    data = fh.read(limit + 1)
+                    if len(data) <= limit:
+                        return data
+                    st = os.fstat(fh.fileno())  # it grew while being read
+                raise InputError("file-too-large",
+                                 f"{shown} is {max(st.st_size, limit + 1):,} bytes, over "
+                                 f"the limit of {limit:,}",
+                                 span=Span(shown, 1, 1, 1, 1), hint=hint)
+    raise InputError("file-not-found",
+                     f"{shown} is not a regular file (a device, a pipe or a socket)",
+                     span=Span(shown, 1, 1, 1, 1),
+                     hint=special_hint or "give the path of a file: ork does not read a "
+                                          "device or a pipe, which may block or never end")
 
 
 def write_if_changed(path: Path, data: bytes, *, shown: str = "", option: str = "") -> bool:

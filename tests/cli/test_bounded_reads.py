@@ -1,6 +1,7 @@
 """A file ork reads wholly from a path the user gives (--lock, --bundle, --cr, the paths
-of ``ork lock diff`` and the merge driver) is read through a bound: ``/dev/zero``, an endless
-pipe or a huge file is one file-too-large diagnostic at that path (exit 1), never a hang.
+of ``ork lock diff`` and the merge driver) is a regular file read through a bound: a huge
+file is one file-too-large diagnostic at that path (exit 1); a device (``/dev/zero``) or a
+named pipe is refused before it is opened (file-not-found, exit 1); never a hang.
 
 The device cases run ork as its own process under a memory limit and a timeout, so that a
 read without end fails the test instead of the machine.
@@ -33,45 +34,55 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
 
 
-def _console(*args: str, cwd: Path, cache: Path,
-             stdin: int | None = None) -> subprocess.CompletedProcess[str]:
+def _console(*args: str, cwd: Path, cache: Path, stdin: int | None = None,
+             timeout: float = 60) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ORK_")}
     env.update({"ORK_CACHE_DIR": str(cache), "NO_COLOR": "1"})
     return subprocess.run([sys.executable, "-m", "ork", *args], cwd=cwd, env=env,
                           stdin=stdin, capture_output=True, text=True, check=False,
-                          timeout=60, preexec_fn=_limit_memory)
+                          timeout=timeout, preexec_fn=_limit_memory)
 
 
-DEVICE_CASES = {
-    "generate --lock": (*BUILD, "--lock", "/dev/zero"),
-    "generate --locked --lock": (*BUILD, "--locked", "--lock", "/dev/zero"),
-    "lock --lock": ("lock", "-f", "komposer.yaml", "--lock", "/dev/zero"),
-    "lock --check --lock": ("lock", "-f", "komposer.yaml", "--check", "--lock", "/dev/zero"),
+SPECIAL = "{special}"  # stands for the device or the pipe in each case
+SPECIAL_CASES = {
+    "generate --lock": (*BUILD, "--lock", SPECIAL),
+    "generate --locked --lock": (*BUILD, "--locked", "--lock", SPECIAL),
+    "lock --lock": ("lock", "-f", "komposer.yaml", "--lock", SPECIAL),
+    "lock --check --lock": ("lock", "-f", "komposer.yaml", "--check", "--lock", SPECIAL),
     "plan --lock": ("plan", "-f", "komposer.yaml", "--bundle", "bundle.yaml", "--lock",
-                    "/dev/zero"),
-    "plan --bundle": ("plan", "-f", "komposer.yaml", "--bundle", "/dev/zero"),
-    "lock diff": ("lock", "diff", "/dev/zero", "ork.lock"),
-    "merge driver": ("lock", "merge-driver", "ork.lock", "/dev/zero", "ork.lock"),
-    "run --bundle": ("run", "--bundle", "/dev/zero", "--port", "0", "--state", "st"),
-    "run --lock": ("run", "--bundle", "bundle.yaml", "--lock", "/dev/zero", "--port", "0",
+                    SPECIAL),
+    "plan --bundle": ("plan", "-f", "komposer.yaml", "--bundle", SPECIAL),
+    "lock diff": ("lock", "diff", SPECIAL, "ork.lock"),
+    "merge driver": ("lock", "merge-driver", "ork.lock", SPECIAL, "ork.lock"),
+    "run --bundle": ("run", "--bundle", SPECIAL, "--port", "0", "--state", "st"),
+    "run --lock": ("run", "--bundle", "bundle.yaml", "--lock", SPECIAL, "--port", "0",
                    "--state", "st"),
-    "simulate --cr": ("simulate", "--bundle", "bundle.yaml", "--cr", "/dev/zero"),
+    "simulate --cr": ("simulate", "--bundle", "bundle.yaml", "--cr", SPECIAL),
+    "apply -f": ("apply", "-f", SPECIAL, "--state", "st"),
 }
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
-@pytest.mark.parametrize("case", list(DEVICE_CASES))
-def test_dev_zero_is_too_large_not_read_without_end(tmp_path: Path, case: str) -> None:
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+@pytest.mark.parametrize("case", list(SPECIAL_CASES))
+def test_a_device_or_a_pipe_is_refused_unopened_not_read_without_end(
+        tmp_path: Path, case: str, kind: str) -> None:
+    """/dev/zero would be read for ever; a named pipe nobody writes to blocks ``open``."""
     root = _project(tmp_path / "p")
     cache = tmp_path / "cache"
     assert _console(*BUILD, cwd=root, cache=cache).returncode == 0  # and warm for the rest
+    if kind == "device":
+        special = "/dev/zero"
+    else:
+        special = "pipe"
+        os.mkfifo(root / special)
     before = {p.name: p.read_bytes() for p in root.iterdir() if p.is_file()}
-    result = _console(*DEVICE_CASES[case], cwd=root, cache=cache)
+    args = [special if a == SPECIAL else a for a in SPECIAL_CASES[case]]
+    result = _console(*args, cwd=root, cache=cache, timeout=20)
     assert result.returncode == 1, result
     assert result.stderr.startswith(
-        "/dev/zero:1:1: error[file-too-large]: /dev/zero is not a regular file and holds "
-        f"more than the limit of {LIMIT} bytes\n"), result.stderr
-    assert "  hint: " in result.stderr
+        f"{special}:1:1: error[file-not-found]: {special} is not a regular file (a device, "
+        "a pipe or a socket)\n  hint: "), result.stderr
     assert "Traceback" not in result.stderr
     assert {p.name: p.read_bytes() for p in root.iterdir() if p.is_file()} == before
 

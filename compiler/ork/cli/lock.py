@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -73,6 +74,8 @@ def _bytes_of(path: Path, limit: int) -> bytes | None:
     """Return the lock on disk to compare with (None when unreadable), at most ``limit``
     + 1 bytes of it: a longer one differs anyway, and the build refuses it."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # before open: a pipe blocks in open;
+            return None                           # reading the lock refuses it
         with path.open("rb") as fh:
             return fh.read(limit + 1)
     except OSError:
@@ -108,7 +111,8 @@ def _read(settings: Settings, spec: str) -> Lock:
     if not spec.startswith("git:"):
         try:
             data = read_bounded(settings.cwd / spec, spec, limit=DEFAULT_MAX_FILE_SIZE,
-                                hint="a lockfile is far smaller: check the path")
+                                hint="a lockfile is far smaller: check the path",
+                                special_hint="give a lockfile path, or git:REV:PATH")
         except OSError as exc:
             raise InputError("file-not-found", f"{spec}: {exc.strerror}",
                              hint="give a lockfile path, or git:REV:PATH") from exc
@@ -154,7 +158,10 @@ def merge_driver(settings: Settings, base: str, ours: str, theirs: str) -> int:
             data = fsio.read_bounded(settings.cwd / p, p, limit=DEFAULT_MAX_FILE_SIZE,
                                      hint=f"{side} is not an ork.lock: check the paths git "
                                           "passes as %O %A %B (docs/lock.md shows the "
-                                          "driver's set-up)")
+                                          "driver's set-up)",
+                                     special_hint="git passes the three versions as files, "
+                                                  "%O %A %B (docs/lock.md shows the "
+                                                  "driver's set-up)")
         except OSError as exc:
             raise InputError("file-not-found", f"{side} ({p}): {exc.strerror}",
                              hint="git passes the three versions as %O %A %B (docs/lock.md "

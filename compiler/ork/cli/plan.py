@@ -78,7 +78,9 @@ def _read_deployed(settings: Settings, deployed: str, limit: int) -> tuple[bytes
         return data, "stdin"
     path = settings.cwd / deployed
     try:
-        return read_bounded(path, deployed, limit=limit, hint=hint), deployed
+        return read_bounded(path, deployed, limit=limit, hint=hint,
+                            special_hint="pass the bundle.yaml that was applied, or pipe "
+                                         "it in with --bundle -"), deployed
     except FileNotFoundError as exc:
         raise InputError("file-not-found", f"{deployed}: no such file",
                          hint="pass the bundle that is deployed now") from exc

@@ -35,7 +35,9 @@ def _read(settings: Settings, path: str, what: str) -> bytes:
 
     try:
         return read_bounded(settings.cwd / path, path, limit=DEFAULT_MAX_FILE_SIZE,
-                            hint=f"check the path of the {what}")
+                            hint=f"check the path of the {what}",
+                            special_hint=f"check the path of the {what}: ork reads it from "
+                                         "a regular file only")
     except OSError as exc:
         raise InputError("file-not-found", f"{path}: {exc.strerror or exc}",
                          hint=f"check the path of the {what}") from exc

@@ -74,14 +74,17 @@ def load(path: Path, *, lock: Path | None = None) -> Bundle:
 
 
 def _read(path: Path, option: str) -> bytes:
-    """Return a file's bytes, never more than yamlsrc's limit (``--lock /dev/zero`` ends).
+    """Return a regular file's bytes, never more than yamlsrc's limit.
 
     Raises:
         OSError: it cannot be read.
-        InputError: file-too-large.
+        InputError: file-too-large; file-not-found for a device or a pipe, never opened.
     """
     return fsio.read_bounded(path, _shown(path), limit=yamlsrc.DEFAULT_MAX_FILE_SIZE,
-                             hint=f"check the path given to {option}")
+                             hint=f"check the path given to {option}",
+                             special_hint=f"check the path given to {option}: " + (
+                                 "a bundle is a file, or a directory of the ConfigMap's keys"
+                                 if option == "--bundle" else "a lockfile is a regular file"))
 
 
 def from_bytes(data: bytes, name: str, *, lock: bytes | None = None) -> Bundle:
