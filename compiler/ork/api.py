@@ -367,7 +367,7 @@ def plan(project: Project, options: BuildOptions, ctx: pipeline.Context, *, depl
     """
     from .plan import compute, read_deployed
 
-    old = read_deployed(deployed, deployed_name)
+    old = read_deployed(deployed, deployed_name, max_size=options.max_file_size)
     b = build(project, options, ctx)
     _require_bundleable(b)
     new = read_deployed(b.bytes_of(b.bundle_digest), "bundle.yaml", ours=True)

@@ -113,18 +113,20 @@ class Plan:
         return out
 
 
-def read_deployed(data: bytes, path: str, *, ours: bool = False) -> Deployed:
+def read_deployed(data: bytes, path: str, *, ours: bool = False,
+                  max_size: int | None = None) -> Deployed:
     """Return what a bundle stream, a bare ConfigMap or a kubectl ``List`` dump holds.
 
     ``ours``: the bundle was rendered by this very build, so libyaml reads it (yamlout's
     output reads back to exactly what was written, a property test holds); a file from
-    elsewhere is read by ork.yamlsrc, with its limits and its located diagnostics.
+    elsewhere is read by ork.yamlsrc, with its limits (``max_size``: ``--max-file-size``,
+    default yamlsrc's) and its located diagnostics.
 
     Raises:
         InputError: invalid-bundle, for anything that is not such a file.
     """
     try:
-        docs = _values(data, path, ours)
+        docs = _values(data, path, ours, max_size)
     except OrkError as exc:
         first = exc.diagnostics[0]
         raise InputError("invalid-bundle", f"{path} cannot be read as a bundle: "
@@ -143,10 +145,11 @@ def read_deployed(data: bytes, path: str, *, ours: bool = False) -> Deployed:
     role = roles.get(f"orkestra-{_meta(cm).get('namespace')}") or next(
         (r for name, r in sorted(roles.items()) if name.startswith("orkestra-")), None)
     rules = role.get("rules") if role is not None else None
-    return _from_configmap(cm, path, rules if isinstance(rules, list) else None, ours)
+    return _from_configmap(cm, path, rules if isinstance(rules, list) else None, ours,
+                           max_size)
 
 
-def _values(data: bytes, path: str, ours: bool) -> list[Any]:
+def _values(data: bytes, path: str, ours: bool, max_size: int | None) -> list[Any]:
     """Return the documents of a YAML stream (see read_deployed for ``ours``).
 
     Raises:
@@ -158,7 +161,9 @@ def _values(data: bytes, path: str, ours: bool) -> list[Any]:
         return list(yaml.load_all(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
     from . import yamlsrc
 
-    return [d.value for d in yamlsrc.load(data, path)]
+    if max_size is None:
+        return [d.value for d in yamlsrc.load(data, path)]
+    return [d.value for d in yamlsrc.load(data, path, max_size=max_size)]
 
 
 def _kind(value: Any) -> Any:
@@ -180,14 +185,15 @@ def _is_katalog_cm(value: Any) -> bool:
             and isinstance(value.get("data"), dict) and "katalog.yaml" in value["data"])
 
 
-def _from_configmap(cm: dict[str, Any], path: str,
-                    rules: list[dict[str, Any]] | None, ours: bool) -> Deployed:
+def _from_configmap(cm: dict[str, Any], path: str, rules: list[dict[str, Any]] | None,
+                    ours: bool, max_size: int | None) -> Deployed:
     data = cm["data"]
     try:
-        docs = _values(str(data["katalog.yaml"]).encode("utf-8"), f"{path}#katalog.yaml", ours)
+        docs = _values(str(data["katalog.yaml"]).encode("utf-8"), f"{path}#katalog.yaml", ours,
+                       max_size)
         katalog = parse_document(docs[0], Loc("deployed", 0)).model if docs else None
         prov = _values(str(data.get("provenance.yaml") or "{}").encode("utf-8"),
-                       f"{path}#provenance.yaml", ours)
+                       f"{path}#provenance.yaml", ours, max_size)
     except OrkError as exc:
         raise InputError("invalid-bundle", f"{path}: the deployed katalog.yaml cannot be read",
                          hint="is this a bundle written by ork or Orkestra?",

@@ -129,6 +129,38 @@ def test_stdin_on_a_terminal_is_a_usage_error(project: Path, ork: Ork,
     assert "nothing is piped in" in result.stderr
 
 
+@pytest.mark.parametrize("content", [b"", b"\n  \n"], ids=["empty", "blank"])
+def test_an_empty_stdin_says_the_bundle_on_stdin_is_empty(
+        project: Path, ork: Ork, monkeypatch: pytest.MonkeyPatch, content: bytes) -> None:
+    stdin(monkeypatch, content)
+    result = ork("plan", "--bundle", "-", cwd=project)
+    assert result.code == 1, str(result)
+    assert result.stderr == (
+        "error[invalid-bundle]: the bundle on stdin is empty: nothing was piped into "
+        "--bundle -\n  hint: pipe the deployed bundle in (`kubectl get cm orkestra-katalog "
+        "-n NS -o yaml | ork plan --bundle -`), and check that the command before the pipe "
+        "succeeded\n"), str(result)
+
+
+@pytest.mark.parametrize("given", ["file", "stdin"])
+def test_a_deployed_bundle_over_8_mib_is_read_with_max_file_size_raised(
+        project: Path, ork: Ork, monkeypatch: pytest.MonkeyPatch, given: str) -> None:
+    deployed = project.parent / "deployed.yaml"
+    with deployed.open("a") as fh:  # 9 MiB of comments: the same bundle, only bigger
+        fh.write(("# " + "x" * 1021 + "\n") * 9 * 1024)
+    args = ["--bundle", "../deployed.yaml"]
+    if given == "stdin":
+        stdin(monkeypatch, deployed.read_bytes())
+        args = ["--bundle", "-"]
+    result = ork("plan", *args, "--max-file-size", str(10 * 1024 * 1024), cwd=project)
+    assert (result.code, result.stdout) == (0, NO_CHANGES), str(result)
+    if given == "stdin":
+        stdin(monkeypatch, deployed.read_bytes())
+    result = ork("plan", *args, cwd=project)
+    assert result.code == 1, str(result)
+    assert "error[file-too-large]" in result.stderr, str(result)
+
+
 def test_a_bare_configmap_file_is_a_deployed_bundle(project: Path, ork: Ork) -> None:
     (project.parent / "cm.yaml").write_text(configmap_of(project.parent / "deployed.yaml"))
     result = ork("plan", "--bundle", "../cm.yaml", "--detailed-exitcode", cwd=project)

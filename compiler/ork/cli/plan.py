@@ -55,8 +55,9 @@ def _read_deployed(settings: Settings, deployed: str, limit: int) -> tuple[bytes
     never more than ``limit`` (``--max-file-size``) of them.
 
     Raises:
-        InputError: file-not-found, invalid-bundle or file-too-large.
-        UsageError: ``--bundle -`` with nothing piped in.
+        InputError: file-not-found, invalid-bundle (also for an empty stdin) or
+            file-too-large.
+        UsageError: ``--bundle -`` with nothing piped in (stdin is a terminal).
     """
     from ..errors import InputError, UsageError
     from ..fsio import read_bounded
@@ -75,6 +76,12 @@ def _read_deployed(settings: Settings, deployed: str, limit: int) -> tuple[bytes
         if len(data) > limit:
             raise InputError("file-too-large", f"stdin holds more than the limit of {limit:,} "
                              "bytes", hint=hint)
+        if not data.strip():
+            raise InputError("invalid-bundle", "the bundle on stdin is empty: nothing was "
+                             "piped into --bundle -",
+                             hint="pipe the deployed bundle in (`kubectl get cm "
+                                  "orkestra-katalog -n NS -o yaml | ork plan --bundle -`), "
+                                  "and check that the command before the pipe succeeded")
         return data, "stdin"
     path = settings.cwd / deployed
     try:
