@@ -229,6 +229,18 @@ def _lock_bytes(path: Path, root: Path, options: BuildOptions) -> bytes | None:
         return None
 
 
+def fetch(project: Project, options: BuildOptions, ctx: pipeline.Context) -> pipeline.Build:
+    """Return a build of the project through fetch, every document's shape checked as the
+    full build checks it (for ``ork lock`` and ``ork vendor``, which need only the sources).
+
+    Raises:
+        OrkError: any reading, import or shape error, with locations.
+    """
+    b = build(project, options, ctx, until="fetch")
+    pipeline.check_shapes(b)
+    return b
+
+
 @dataclass
 class LockResult:
     """``ork lock``: the lock before and after, its bytes, whether it was written, and the
@@ -250,7 +262,7 @@ def lock(project: Project, options: BuildOptions, ctx: pipeline.Context, *,
     """
     path = options.lock_file(project)
     before = _read_lock_unless_fresh(path, options.lock_mode, project.root, options)
-    b = build(project, options, ctx, until="fetch")
+    b = fetch(project, options, ctx)
     after = lockfile.from_graph(b.graph)
     result = LockResult(before, after, lockfile.dumps(after), warnings=list(b.warnings))
     if write:

@@ -371,6 +371,23 @@ def _located(build: Build, err: OrkError) -> OrkError:
     return type(err).of(diags)
 
 
+def check_shapes(build: Build) -> None:
+    """Raise the shape errors of a build run until fetch, located as merge locates them.
+
+    Fetch reads only the import lists; merge checks the shape of every document. A command
+    that stops after fetch calls this so that it refuses what a build refuses.
+
+    Raises:
+        OrkError: every shape problem, at once.
+    """
+    from .stages import merge
+
+    try:
+        merge.check_shapes(build.graph, build.ctx.store)
+    except OrkError as err:
+        raise _located(build, err) from None
+
+
 def _run_merge(build: Build, last: dict[str, Any] | None) -> tuple[bytes, list[Diagnostic]]:
     from .stages import merge
 

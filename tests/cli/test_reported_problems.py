@@ -126,3 +126,24 @@ def test_a_push_whose_tag_is_not_the_version_points_at_the_version(ork: Ork,
     assert "motif.yaml:5:12: error[version-mismatch]" in result.stderr
     assert "  5 |   version: v1.1.0" in result.stderr
     assert not (tmp_path / "layout").exists()
+
+
+def test_lock_and_vendor_refuse_a_shape_error_as_generate_does(ork: Ork,
+                                                               tmp_path: Path) -> None:
+    """`name: off` is YAML 1.1's false: a wrong-type that lock and vendor, which stop after
+    fetch, used to accept (writing a lock) and only the build refused."""
+    (tmp_path / "komposer.yaml").write_text(
+        "apiVersion: orkestra.orkspace.io/v1\nkind: Komposer\nmetadata:\n  name: off\n"
+        "  colour: red\nimports:\n  files: [./katalog.yaml]\n")
+    (tmp_path / "katalog.yaml").write_text(HEAD + "    web:\n      apiTypes: {group: g.demo, "
+                                           "version: v1, kind: Web}\n")
+    built = ork("generate", "bundle", "-f", "komposer.yaml")
+    assert built.code == 1, str(built)
+    assert "komposer.yaml:4:9: error[wrong-type]: `name` should be a string, not a boolean\n" \
+        in built.stderr
+    assert "komposer.yaml:5:3: error[unknown-field]: unknown field `colour`" in built.stderr
+    for args in (("lock",), ("lock", "--check"), ("vendor", "-o", "vendor")):
+        result = ork(*args, "-f", "komposer.yaml")
+        assert (result.code, result.stderr) == (1, built.stderr), (args, str(result))
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "ork-cache") == [
+        "katalog.yaml", "komposer.yaml"]

@@ -173,7 +173,7 @@ def vendor(settings: Settings, files: tuple[str, ...], out: str,
     ctx = make_context(settings)
     options = options_for(settings, allow_outside_root=allow_outside_root,
                           max_file_size=max_file_size, for_bundle=False)
-    fetched = api.build(project, options, ctx, until="fetch")
+    fetched = api.fetch(project, options, ctx)
     print_warnings(settings, fetched.warnings)
     sources = RegistrySources(registry_settings(settings, timeout=timeout), ctx.store)
     written = vendor_into(fetched.graph, sources, settings.cwd / out)

@@ -135,6 +135,17 @@ def _entry_crds(ctx: _Ctx, node_id: str, doc: int, model: Katalog | Komposer,
     return _katalog(ctx, node_id, doc, model, (node_id,))
 
 
+def check_shapes(graph: SourceGraph, store: Store) -> None:
+    """Raise every shape error of the graph's documents, as :func:`run` raises them first:
+    for the commands that stop after fetch (``ork lock``, ``ork vendor``), so that they
+    refuse what a build would (``metadata.name: off``, a boolean, is wrong-type).
+
+    Raises:
+        OrkError: every shape problem found, at once.
+    """
+    _parse_all(graph, store)
+
+
 def _parse_all(graph: SourceGraph,
                store: Store) -> tuple[dict[tuple[str, int], Any], list[tuple[Loc, str]]]:
     """Parse every document of every source, reporting all shape errors at once."""
