@@ -50,6 +50,10 @@ def main() -> int:
     # free nothing. `ork run`, the one long-lived command, turns it back on.
     # (Measured in bench/optimisations.md.)
     gc.disable()
+    # Pydantic looks for plugins in the entry points of every installed distribution
+    # when it builds its first model; ork uses none, and the scan grows with the
+    # environment ork is installed in. (Pydantic's documented switch; a user's setting wins.)
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from .cli import main as full
 
     return full(args)

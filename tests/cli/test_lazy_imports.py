@@ -18,7 +18,9 @@ import pytest
 
 from tests.conftest import FIXTURES
 
-HEAVY = ("click", "pydantic", "yaml", "jinja2", "networkx", "oras", "requests")
+# ork.kinds.simulate: seven model classes only `ork simulate` reads, built by no build.
+HEAVY = ("click", "pydantic", "yaml", "jinja2", "networkx", "oras", "requests",
+         "ork.kinds.simulate")
 PROBE = """
 import contextlib, io, json, sys
 watched = json.loads(sys.argv[1])

@@ -1,14 +1,27 @@
 """Pydantic models of the wire format, one module per kind, and the document parser."""
 
+from typing import TYPE_CHECKING, Any
+
 from .base import API_VERSION
 from .crd import CRDEntry, CRDPatch
 from .katalog import Katalog
 from .komposer import Komposer
 from .motif import Motif
 from .parse import Document, Parsed, parse_document
-from .simulate import Simulate
+
+if TYPE_CHECKING:
+    from .simulate import Simulate
 
 __all__ = [
     "API_VERSION", "CRDEntry", "CRDPatch", "Document", "Katalog", "Komposer", "Motif",
     "Parsed", "Simulate", "parse_document",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # Simulate is loaded on first use (see parse.model_class): builds never need it.
+    if name == "Simulate":
+        from .simulate import Simulate
+
+        return Simulate
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

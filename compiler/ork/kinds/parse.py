@@ -21,12 +21,14 @@ from .katalog import Katalog
 from .komposer import Komposer
 from .legacy import Normalised, normalise_crds
 from .motif import Motif
-from .simulate import E2E, Simulate
 
-Document = Katalog | Komposer | Motif | Simulate | E2E
-KINDS: dict[str, type[BaseModel]] = {
-    "Katalog": Katalog, "Komposer": Komposer, "Motif": Motif, "Simulate": Simulate, "E2E": E2E,
-}
+if typing.TYPE_CHECKING:
+    from .simulate import E2E, Simulate
+
+Document = Union[Katalog, Komposer, Motif, "Simulate", "E2E"]
+KINDS: tuple[str, ...] = ("Katalog", "Komposer", "Motif", "Simulate", "E2E")
+_BUILD_KINDS: dict[str, type[BaseModel]] = {"Katalog": Katalog, "Komposer": Komposer,
+                                            "Motif": Motif}
 Path = tuple[PathPart, ...]
 
 
@@ -58,7 +60,7 @@ def parse_document(value: Any, loc: Loc) -> Parsed:
     for err in norm.errors:
         errors.add(err)
     errors.raise_if_any()
-    model_cls = KINDS[kind]
+    model_cls = model_class(kind)
     try:
         model = model_cls.model_validate(norm.value)
     except ValidationError as exc:
@@ -67,6 +69,16 @@ def parse_document(value: Any, loc: Loc) -> Parsed:
         errors.raise_if_any()
         raise  # pragma: no cover - translate always yields at least one diagnostic
     return Parsed(model, tuple(norm.legacy_paths))  # type: ignore[arg-type]
+
+
+def model_class(kind: str) -> type[BaseModel]:
+    """Return the model of a kind. Simulate and E2E are imported on first use: a build
+    never reads them, and their seven model classes cost every build's start-up."""
+    if kind in _BUILD_KINDS:
+        return _BUILD_KINDS[kind]
+    from . import simulate
+
+    return getattr(simulate, kind)  # type: ignore[no-any-return]
 
 
 def _check_header(value: dict[str, Any], loc: Loc, errors: Collector) -> str | None:
