@@ -8,6 +8,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ork import yamlout
 from ork.yamlout import Emitted, dump, dump_all, entries
 
 
@@ -41,6 +42,18 @@ def test_a_block_whose_lines_are_only_unicode_spaces_reads_back() -> None:
     out = dump(values)
     assert out == "a: |-\n\n  \xa0\nb: |-\n  \u3000\n  b\nc: |2\n\n\n    a\n"
     assert yaml.safe_load(out) == values
+
+
+def test_long_strings_are_checked_for_unprintable_characters_like_short_ones() -> None:
+    # Over 256 characters an ASCII string is checked by a byte translation, not the
+    # regular expression: both must find the same characters, wherever they stand.
+    for code in [*range(0x100), 0x2028, 0xFEFF, 0xFFFE, 0x3000]:
+        char = chr(code)
+        for text in (char + "x" * 300, "a: b\n" * 70 + char, "x" * 150 + char + "y" * 150):
+            assert yamlout._unprintable(text) == bool(yamlout._UNPRINTABLE.search(text)), code
+    big = "k: v\n" * 100
+    assert dump({"a": big + "\x07"}).startswith('a: "k: v\\nk: v')  # quoted, escaped
+    assert dump({"a": big}).startswith("a: |\n  k: v\n")
 
 
 def test_floats_always_read_back_as_floats() -> None:
