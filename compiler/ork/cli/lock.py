@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import stat
-import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -121,6 +120,8 @@ def _read(settings: Settings, spec: str) -> Lock:
     if not rev or not inside:
         raise InputError("file-not-found", f"{spec!r}: write git:REV:PATH",
                          hint="PATH is relative to the repository root (or starts with ./)")
+    import subprocess  # here: every command loads this module, few run git
+
     # git's messages are translated; read them in the C locale.
     env = {**settings.env, "LC_ALL": "C", "LANGUAGE": "C"}
     try:
