@@ -88,6 +88,7 @@ class BuildOptions:
     lock_mode: Mode = "default"
     update: tuple[str, ...] = ()
     source_options: tuple[tuple[str, str], ...] = ()
+    lock_shown: str = ""  # --lock as the user wrote it (relative to the working directory)
 
     def lock_file(self, project: Project) -> Path:
         """Return where the lock lives: ``--lock PATH``, else next to the entry file."""
@@ -120,7 +121,7 @@ def build(project: Project, options: BuildOptions, ctx: pipeline.Context, *,
     # parses (say, one with merge-conflict markers); every other mode needs its pins.
     existing = _read_lock_unless_fresh(lock_path, mode, project.root, options)
     pins = pins_for(mode, existing, options.update,
-                    lock_name=Path(os.path.relpath(lock_path, project.root)).as_posix())
+                    lock_name=_shown(lock_path, project.root, options))
     req = pipeline.Request(
         root=project.root, entries=project.entries,
         allow_outside_root=options.allow_outside_root, max_file_size=options.max_file_size,
@@ -161,7 +162,7 @@ def _read_lock_unless_fresh(path: Path, mode: Mode, root: Path,
                             options: BuildOptions) -> lockfile.Lock | None:
     try:
         data = _lock_bytes(path, root, options)
-        return None if data is None else lockfile.loads(data, _shown(path, root))
+        return None if data is None else lockfile.loads(data, _shown(path, root, options))
     except InputError as err:
         if mode == "fresh" and err.code == "invalid-lock":
             return None
@@ -179,7 +180,7 @@ def _build_locked(req: pipeline.Request, ctx: pipeline.Context, existing: lockfi
     """
     fetched = pipeline.run(req, dataclasses.replace(
         ctx, remote=PlaceholderSources.factory(ctx.remote)), until="fetch")
-    shown = _shown(lock_path, root)
+    shown = _shown(lock_path, root, options)
     spans = lockfile.entry_spans(_lock_bytes(lock_path, root, options) or b"", shown)
     check_locked(existing, fetched.graph, shown, lock_spans=spans)
     if until == "fetch":
@@ -191,10 +192,16 @@ def _build_locked(req: pipeline.Request, ctx: pipeline.Context, existing: lockfi
     return b
 
 
-def _shown(lock_path: Path, root: Path) -> str:
-    """Return how diagnostics name the lock: relative to the project root when inside it."""
+def _shown(lock_path: Path, root: Path, options: BuildOptions) -> str:
+    """Return how diagnostics name the lock: relative to the project root inside it, as the
+    sources are named; else as the user can find it: ``--lock`` as given (relative to the
+    working directory), or the full path."""
     shown = Path(os.path.relpath(lock_path, root)).as_posix()
-    return lock_path.name if shown.startswith("../") else shown
+    if not shown.startswith("../"):
+        return shown
+    if options.lock_shown:
+        return Path(os.path.normpath(options.lock_shown)).as_posix()
+    return Path(os.path.abspath(lock_path)).as_posix()
 
 
 def read_lock(path: Path, shown: str | None = None) -> lockfile.Lock | None:
@@ -213,11 +220,9 @@ def _lock_bytes(path: Path, root: Path, options: BuildOptions) -> bytes | None:
 
     Raises:
         InputError: file-too-large, or file-not-found for a device or a pipe (never
-            opened), at the lock as the user can find it: relative to the project root
-            inside it, else its full path.
+            opened), at the lock as :func:`_shown` names it.
     """
-    shown = Path(os.path.relpath(path, root)).as_posix()
-    shown = str(path) if shown.startswith("../") else shown
+    shown = _shown(path, root, options)
     where = ("check the path given to --lock" if options.lock_path is not None
              else f"{shown} should be the lockfile `ork lock` writes")
     try:

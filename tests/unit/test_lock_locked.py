@@ -173,6 +173,30 @@ def test_a_lock_elsewhere_is_named_by_its_path_from_the_project(ork: Ork, root: 
     assert "locks/ork.lock:2:14: error[unsupported-lock-version]" in newer.stderr
 
 
+@pytest.mark.parametrize("cwd", ["project", "above"])
+def test_a_lock_outside_the_project_is_named_as_the_user_gave_it(ork: Ork, root: Path,
+                                                                  cwd: str) -> None:
+    """Not by its file name alone: that names no file the user can find."""
+    (root.parent / "locks").mkdir()
+    (root / "ork.lock").rename(root.parent / "locks" / "ork.lock")
+    komposer(root, WEBAPP)
+    given, where, flags = (("../locks/ork.lock", root, ()) if cwd == "project" else
+                           ("locks/ork.lock", root.parent, ("-f", "p/komposer.yaml")))
+    done = ork("generate", "bundle", *flags, "--locked", "--lock", given, "-o", "b.yaml",
+               cwd=where, env=ENV)
+    assert done.code == 3, done
+    assert f"{given}:4:5: error[lock-stale]: {given} pins {PLATFORM}" in done.stderr, done
+    assert "  4 |   - ref: oci-layout://lay:katalogs/platform-app-operator" in done.stderr
+    lock = root.parent / "locks" / "ork.lock"
+    lock.write_text(lock.read_text().replace("lockVersion: 1", "lockVersion: 1\ncolour: red"))
+    broken = ork("generate", "bundle", *flags, "--lock", given, "-o", "b.yaml", cwd=where,
+                 env=ENV)
+    assert broken.code == 1, broken
+    assert broken.stderr.startswith(
+        f"{given}:3:1: error[invalid-lock]: {given} is not a valid lockfile: unknown key "
+        "'colour'\n  3 | colour: red\n"), broken
+
+
 def test_a_placeholder_can_never_reach_a_bundle(ork: Ork, root: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     from ork import api

@@ -38,7 +38,7 @@ def options_for(settings: Settings, *, lock_path: str | None = None, **kw: Any) 
         check_namespace(kw["namespace"], "'-n' / '--namespace' (or ORK_NAMESPACE)")
     lock = settings.cwd / lock_path if lock_path else None
     kw.setdefault("source_options", registry_settings(settings).source_options())
-    return BuildOptions(lock_path=lock, **kw)
+    return BuildOptions(lock_path=lock, lock_shown=lock_path or "", **kw)
 
 
 def runtime_namespace(settings: Settings, given: str | None) -> str:

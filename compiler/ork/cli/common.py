@@ -59,14 +59,20 @@ class Settings:
         """Return the text of a file a diagnostic points at, for the caret excerpt."""
         if path in self.extra_sources:
             return self.extra_sources[path]
-        base = self.root or self.cwd
-        try:
-            st = (base / path).stat()
+        # Sources are named relative to the project root; a file outside it (a --lock
+        # elsewhere) as the user gave it, relative to the working directory.
+        for base in dict.fromkeys((self.root or self.cwd, self.cwd)):
+            try:
+                st = (base / path).stat()
+            except (OSError, ValueError):
+                continue
             if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_EXCERPT_SOURCE:
                 return None  # not worth reading a huge file, nor a device without end
-            return (base / path).read_text("utf-8-sig")
-        except (OSError, UnicodeDecodeError, ValueError):
-            return None
+            try:
+                return (base / path).read_text("utf-8-sig")
+            except (OSError, UnicodeDecodeError, ValueError):
+                return None
+        return None
 
 
 def print_error(settings: Settings, exc: OrkError) -> None:
