@@ -9,7 +9,8 @@ runtime-only functions at the end, which are never available at build time.
 
 Deliberate choices where Go or sprig would surprise (also in docs/templates.md):
 ``split`` returns a list (sprig returns a ``_0``/``_1`` map); ``keys`` and ``values`` are
-sorted by key; ``index`` of a missing map key or of nil is nil; math keeps integers
+sorted by key; ``index`` of a missing map key, by a nil key or of nil is nil (a key of
+another type than string is an error, as in Go); math keeps integers
 integral and floats floating (sprig converts everything to int64). As in Go, ``len``,
 ``index`` and ``slice`` count a string in UTF-8 bytes.
 
@@ -69,6 +70,8 @@ def _index(x: Any, *keys: Any) -> Any:
         if x is None:
             return None
         if isinstance(x, dict):
+            if key is not None and not isinstance(key, str):  # Go: map keys are strings
+                raise ExecError(f"index: value has type {type_name(key)}; should be string")
             x = x.get(to_text(key))
         elif isinstance(x, list | tuple | str):
             seq = x.encode() if isinstance(x, str) else x  # Go: a string's byte, as an int

@@ -357,3 +357,20 @@ def test_a_build_time_value_that_is_no_character_is_written_as_fffd(
     result = ork("generate", "bundle", "-f", "katalog.yaml", cwd=tmp_path)
     assert result.code == 0, str(result)
     assert "k: \ufffd" in (tmp_path / "bundle.yaml").read_text(encoding="utf-8")
+
+
+def test_a_map_indexed_by_an_integer_at_build_time_is_an_execution_error(
+        ork: Ork, tmp_path: Path) -> None:
+    (tmp_path / "motifs").mkdir()
+    (tmp_path / "motifs" / "index.yaml").write_text(
+        "apiVersion: orkestra.orkspace.io/v1\nkind: Motif\nmetadata: {name: index, version: v1}\n"
+        "inputs:\n  - {name: n, type: integer, default: 1}\nresources:\n  configMaps:\n"
+        '    - {name: c, data: {k: "{{ index (dict \\"a\\" \\"x\\") .inputs.n }}"}}\n')
+    head = KATALOG.split("      imports:")[0]
+    (tmp_path / "katalog.yaml").write_text(
+        head + "      imports:\n        - motif: ./motifs/index.yaml\n")
+    result = ork("generate", "bundle", "-f", "katalog.yaml", cwd=tmp_path)
+    assert result.code == 1, str(result)
+    assert "index.yaml:8:28: error[template-execution]: index: value has type int; should be " \
+        "string" in result.stderr, str(result)
+    assert not (tmp_path / "bundle.yaml").exists()
