@@ -105,6 +105,26 @@ def test_a_conflicting_block_names_both_values_not_the_first_block(ork: Ork,
     assert {n["path"] for d in found for n in d["notes"]} == {"a.yaml"}
 
 
+def test_the_komposers_own_block_settles_a_conflict_between_its_imports(
+        ork: Ork, tmp_path: Path) -> None:
+    # The fix the conflicting-block hint gives: set the key once in the Komposer.
+    for name, level, items in (("a", "baseline", "[1, 2]"), ("b", "restricted", "[3]")):
+        (tmp_path / f"{name}.yaml").write_text(
+            HEAD.replace("shop", name) + f"    {name}:\n      apiTypes: {{kind: {name.upper()}}}\n"
+            f"security:\n  podSecurity: {{level: {level}}}\n  list: {items}\n")
+    komposer = ("apiVersion: orkestra.orkspace.io/v1\nkind: Komposer\nmetadata: {name: p}\n"
+                "imports:\n  files: [./a.yaml, ./b.yaml]\n"
+                "security:\n  podSecurity: {level: restricted}\n")
+    (tmp_path / "komposer.yaml").write_text(komposer)
+    found = diagnostics(ork, tmp_path, "-f", "komposer.yaml")
+    assert [where(d) for d in found] == [("conflicting-block", 10, 9)]  # `list` is unsettled
+    (tmp_path / "komposer.yaml").write_text(komposer + "  list: [4]\n")
+    result = ork("template", "--output", "json", cwd=tmp_path)
+    assert result.code == 0, str(result)
+    assert json.loads(result.stdout)["security"] == {
+        "podSecurity": {"level": "restricted"}, "list": [4]}
+
+
 def test_the_gateway_warning_points_at_where_it_is_enabled(ork: Ork, tmp_path: Path) -> None:
     (tmp_path / "katalog.yaml").write_text(
         HEAD + "    web:\n      apiTypes: {group: g.demo, version: v1, kind: Web}\n"

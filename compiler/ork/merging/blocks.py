@@ -2,7 +2,9 @@
 
 Imports accumulate in import order: mappings deep-merge, and a key that two imports set
 to different values is ``conflicting-block`` (both locations named). The importing
-Komposer's own block is layered last and wins; lists replace.
+Komposer's own block is layered last and wins; lists replace. A conflict the Komposer
+settles (it sets that key, or a key above it, itself) is no error: that is the fix the
+diagnostic's hint gives.
 """
 
 from __future__ import annotations
@@ -21,7 +23,12 @@ class Layered:
 
     value: Any = None
     origins: dict[Path, Loc] = field(default_factory=dict)
-    errors: list[OrkError] = field(default_factory=list)
+    conflicts: list[tuple[Path, OrkError]] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[OrkError]:
+        """The conflicts between imports that no Komposer's own block settled."""
+        return [err for _, err in self.conflicts]
 
 
 def accumulate(acc: Layered, value: Any, loc: Loc, path: Path = ()) -> None:
@@ -39,10 +46,10 @@ def accumulate(acc: Layered, value: Any, loc: Loc, path: Path = ()) -> None:
         return
     first = _nearest(acc.origins, path)
     where = ".".join(str(p) for p in path)
-    acc.errors.append(GraphError(
+    acc.conflicts.append((path, GraphError(
         "conflicting-block", f"`{where}` is set to different values by two imports",
         loc=loc, notes=[Note("also set here", loc=first)] if first else [],
-        hint="set it once in the Komposer's own block, which wins over its imports"))
+        hint="set it once in the Komposer's own block, which wins over its imports")))
 
 
 def layer(acc: Layered, value: Any, loc: Loc, path: Path = ()) -> None:
@@ -54,6 +61,7 @@ def layer(acc: Layered, value: Any, loc: Loc, path: Path = ()) -> None:
         return
     acc.value = _set(acc.value, path, value)
     acc.origins[path] = loc
+    acc.conflicts = [(p, err) for p, err in acc.conflicts if p[:len(path)] != path]
 
 
 def _get(value: Any, path: Path) -> Any:
