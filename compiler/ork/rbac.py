@@ -27,9 +27,15 @@ CHILD_KINDS: dict[str, tuple[str, str]] = {
 }
 
 
+# Kinds whose resource name the English rules get wrong: the word is already plural.
+IRREGULAR = {"endpoints": "endpoints"}
+
+
 def plural(kind: str) -> str:
     """Return the lower-case plural Kubernetes uses for a kind (English rules)."""
     word = kind.lower()
+    if word in IRREGULAR:
+        return IRREGULAR[word]
     if word.endswith(("s", "x", "z", "ch", "sh")):
         return word + "es"
     if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
