@@ -8,6 +8,7 @@ from typing import Any
 
 from .kinds import Katalog
 from .kinds.resources import GROUPS, Resources
+from .plurals import plural as english_plural
 
 ALL_VERBS = ("create", "delete", "get", "list", "patch", "update", "watch")
 STATUS_VERBS = ("get", "patch", "update")
@@ -27,20 +28,9 @@ CHILD_KINDS: dict[str, tuple[str, str]] = {
 }
 
 
-# Kinds whose resource name the English rules get wrong: the word is already plural.
-IRREGULAR = {"endpoints": "endpoints"}
-
-
 def plural(kind: str) -> str:
     """Return the lower-case plural Kubernetes uses for a kind (English rules)."""
-    word = kind.lower()
-    if word in IRREGULAR:
-        return IRREGULAR[word]
-    if word.endswith(("s", "x", "z", "ch", "sh")):
-        return word + "es"
-    if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
-        return word[:-1] + "ies"
-    return word + "s"
+    return english_plural(kind.lower())
 
 
 Grant = tuple[str, str, tuple[str, ...]]  # API group, resource, verbs

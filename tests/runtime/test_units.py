@@ -124,3 +124,18 @@ def test_work_queue_delays_and_keeps_the_earliest_due_time() -> None:
     assert queue.depth() == 0  # the superseded entries do not come back
     queue.shutdown()
     assert queue.get() is None
+
+
+@pytest.mark.parametrize(("api", "kind", "word"), [
+    ("v1", "Endpoints", "endpoints"),  # already plural: not "endpointses"
+    ("example.com/v1", "Policy", "policies"),
+    ("example.com/v1", "Gateway", "gateways"),
+    ("example.com/v1", "IngressClass", "ingressClasses"),
+])
+def test_operations_name_a_custom_kind_by_the_plural_rbac_grants(api: str, kind: str,
+                                                                 word: str) -> None:
+    from ork import rbac
+    from ork.runtime.objects import GK, resource_word
+
+    assert resource_word(GK.of_api(api, kind)) == word
+    assert rbac.plural(kind) == word.lower()

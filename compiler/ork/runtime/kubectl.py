@@ -7,9 +7,10 @@ from typing import Any
 
 from .. import yamlsrc
 from ..errors import RuntimeError_, Span, UsageError
+from ..plurals import plural
 from .config import RuntimeConfig
 from .local import LocalCluster
-from .objects import GK, GROUP_KINDS, Key, Obj, lower_camel, plural, resource_word
+from .objects import GK, GROUP_KINDS, Key, Obj, lower_camel, resource_word
 from .storecore import EVENT
 
 

@@ -7,6 +7,8 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from ..plurals import plural
+
 Obj = dict[str, Any]
 
 MANAGED_BY = "app.kubernetes.io/managed-by"
@@ -72,15 +74,6 @@ class Key:
     def __str__(self) -> str:
         where = f"{self.namespace}/" if self.namespace else ""
         return f"{self.gk}/{where}{self.name}"
-
-
-def plural(word: str) -> str:
-    """Return the English plural of a lower-camel kind (``ingress`` → ``ingresses``)."""
-    if word.endswith(("s", "x", "z", "ch", "sh")):
-        return word + "es"
-    if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
-        return word[:-1] + "ies"
-    return word + "s"
 
 
 def lower_camel(kind: str) -> str:

@@ -13,7 +13,8 @@ from typing import Any
 from .. import templates
 from ..errors import InputError, OrkError, RuntimeError_, TemplateError
 from ..kinds.conditions import Condition
-from .objects import Obj, lower_camel, plural
+from ..plurals import plural
+from .objects import Obj, lower_camel
 
 Context = dict[str, Any]
 
