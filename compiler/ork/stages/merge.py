@@ -255,8 +255,10 @@ def _duplicate(ctx: _Ctx, first: _Crd, second: _Crd) -> GraphError:
     def where(c: _Crd) -> str:
         return ctx.nodes[c.source].ref or ctx.nodes[c.source].display
 
-    hint = (f"rename one CRD, or disable one with `spec.crds.{second.name}.enabled: false` "
-            "in the Komposer")
+    # Not "disable one": a disabled CRD still counts here (resolution-and-merge.md, rule 7),
+    # and an override in the Komposer could not say which of the two it meant.
+    hint = ("rename the CRD in one of the two sources, or import only one of them (a "
+            "disabled CRD still counts)")
     if second.brought_by is not None:
         return GraphError(
             "duplicate-crd", f"CRD {second.name!r} is defined by two imports",
