@@ -119,7 +119,10 @@ def build(project: Project, options: BuildOptions, ctx: pipeline.Context, *,
     lock_path = options.lock_file(project)
     # `ork lock` resolves everything afresh, so it can also replace a lock that no longer
     # parses (say, one with merge-conflict markers); every other mode needs its pins.
-    existing = _read_lock_unless_fresh(lock_path, mode, project.root, options)
+    # Read once: a lock given as a pipe (`--lock <(git show main:ork.lock)`) reads as
+    # empty the second time.
+    data = _lock_bytes(lock_path, project.root, options)
+    existing = _loads_unless_fresh(data, lock_path, mode, project.root, options)
     pins = pins_for(mode, existing, options.update,
                     lock_name=_shown(lock_path, project.root, options))
     req = pipeline.Request(
@@ -131,7 +134,8 @@ def build(project: Project, options: BuildOptions, ctx: pipeline.Context, *,
         source_options=options.source_options)
     if mode == "locked":
         assert existing is not None  # pins_for raised lock-missing otherwise
-        return _build_locked(req, ctx, existing, lock_path, project.root, until, options)
+        return _build_locked(req, ctx, existing, data or b"", lock_path, project.root, until,
+                             options)
     seen = _Watch(ctx.reporter)
     b = pipeline.run(req, dataclasses.replace(ctx, reporter=seen), until=until)
     if seen.hit and unpinned_tags(b.graph, pins):
@@ -158,10 +162,9 @@ class _Watch:
         self.inner.stage(name, hit, key, changed)
 
 
-def _read_lock_unless_fresh(path: Path, mode: Mode, root: Path,
-                            options: BuildOptions) -> lockfile.Lock | None:
+def _loads_unless_fresh(data: bytes | None, path: Path, mode: Mode, root: Path,
+                        options: BuildOptions) -> lockfile.Lock | None:
     try:
-        data = _lock_bytes(path, root, options)
         return None if data is None else lockfile.loads(data, _shown(path, root, options))
     except InputError as err:
         if mode == "fresh" and err.code == "invalid-lock":
@@ -169,8 +172,26 @@ def _read_lock_unless_fresh(path: Path, mode: Mode, root: Path,
         raise
 
 
+def _refuse_writing_a_pipe(path: Path, root: Path, options: BuildOptions, hint: str) -> None:
+    """Refuse, before anything is read, a lock that is a pipe but would be written back:
+    ork reads a lock from a pipe (``<(git show main:ork.lock)``), but writing to one that
+    nobody reads any more would wait for ever.
+
+    Raises:
+        InputError: output-write-failed.
+    """
+    try:
+        fifo = stat.S_ISFIFO(os.stat(path).st_mode)
+    except OSError:
+        return
+    if fifo:
+        raise InputError("output-write-failed", f"cannot write {_shown(path, root, options)}: "
+                         "it is a pipe, which ork reads a lock from but never writes one to",
+                         hint=hint)
+
+
 def _build_locked(req: pipeline.Request, ctx: pipeline.Context, existing: lockfile.Lock,
-                  lock_path: Path, root: Path, until: str,
+                  data: bytes, lock_path: Path, root: Path, until: str,
                   options: BuildOptions) -> pipeline.Build:
     """Check the lock (lock-stale lists every problem), then build; no tag is resolved.
 
@@ -181,7 +202,7 @@ def _build_locked(req: pipeline.Request, ctx: pipeline.Context, existing: lockfi
     fetched = pipeline.run(req, dataclasses.replace(
         ctx, remote=PlaceholderSources.factory(ctx.remote)), until="fetch")
     shown = _shown(lock_path, root, options)
-    spans = lockfile.entry_spans(_lock_bytes(lock_path, root, options) or b"", shown)
+    spans = lockfile.entry_spans(data, shown)
     check_locked(existing, fetched.graph, shown, lock_spans=spans)
     if until == "fetch":
         return fetched
@@ -229,7 +250,8 @@ def _lock_bytes(path: Path, root: Path, options: BuildOptions) -> bytes | None:
         return fsio.read_bounded(path, shown, limit=options.max_file_size,
                                  hint=f"{where}, or raise --max-file-size if the lock is "
                                       "really meant to be this big",
-                                 special_hint=f"{where}: a lockfile is a regular file")
+                                 special_hint=f"{where}: a lockfile is a file or a pipe, "
+                                              "not a device")
     except (FileNotFoundError, IsADirectoryError):
         return None
 
@@ -254,6 +276,7 @@ class LockResult:
     before: lockfile.Lock | None
     after: lockfile.Lock
     data: bytes
+    on_disk: bytes | None = None  # the lock as read (a pipe can be read only once)
     wrote: bool = False
     warnings: list[Diagnostic] = field(default_factory=list)
 
@@ -266,10 +289,16 @@ def lock(project: Project, options: BuildOptions, ctx: pipeline.Context, *,
         OrkError: any user error; the lock file is untouched then.
     """
     path = options.lock_file(project)
-    before = _read_lock_unless_fresh(path, options.lock_mode, project.root, options)
+    if write:
+        _refuse_writing_a_pipe(path, project.root, options,
+                               "`ork lock --check --lock PIPE` compares the sources with a "
+                               "lock read from a pipe; to write the lock, give --lock a file")
+    on_disk = _lock_bytes(path, project.root, options)
+    before = _loads_unless_fresh(on_disk, path, options.lock_mode, project.root, options)
     b = fetch(project, options, ctx)
     after = lockfile.from_graph(b.graph)
-    result = LockResult(before, after, lockfile.dumps(after), warnings=list(b.warnings))
+    result = LockResult(before, after, lockfile.dumps(after), on_disk=on_disk,
+                        warnings=list(b.warnings))
     if write:
         result.wrote = fsio.write_if_changed(path, result.data)
     return result
@@ -285,6 +314,10 @@ def generate_bundle(project: Project, options: BuildOptions, ctx: pipeline.Conte
     Raises:
         OrkError: any user error; no output file is touched then.
     """
+    if write_lock and options.lock_mode != "locked":
+        _refuse_writing_a_pipe(options.lock_file(project), project.root, options,
+                               "add --locked to build from the lock in the pipe without "
+                               "writing it, or give --lock a file")
     b = build(project, options, ctx)
     result = BundleResult(b.bytes_of(b.bundle_digest), b.bytes_of(b.lock_digest),
                           list(b.warnings), dict(b.files),

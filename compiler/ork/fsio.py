@@ -15,9 +15,10 @@ that takes a temp file just created, before its writer locked it, is noticed by 
 writer, which starts again with a new one.) Without ``fcntl`` nothing is swept.
 
 Reading a file whose path the user gives (``--lock``, ``--bundle``, ``--cr``) goes through
-:func:`read_bounded`, which reads regular files only, and never more than a limit: a
-device (``/dev/zero``) or a named pipe is refused before it is opened (opening a pipe with
-no writer waits for ever), a huge file is refused as too large.
+:func:`read_bounded`, which reads a regular file or a pipe (process substitution,
+``<(git show main:ork.lock)``), and never more than a limit: a device (``/dev/zero``) or a
+socket is refused before it is opened, a huge file is refused as too large, and a pipe is
+opened without waiting for a writer (one with none reads as empty).
 """
 
 from __future__ import annotations
@@ -56,28 +57,43 @@ class Output:
 
 
 def read_bounded(path: Path, shown: str, *, limit: int, hint: str,
-                 special_hint: str = "") -> bytes:
-    """Return the bytes of the regular file at ``path`` (named ``shown`` in messages),
-    reading at most ``limit`` + 1 of them.
+                 special_hint: str = "", pipe: bool = True) -> bytes:
+    """Return the bytes of the regular file or the pipe at ``path`` (named ``shown`` in
+    messages), reading at most ``limit`` + 1 of them.
 
-    Anything else is refused before it is opened, as a file import is: a named pipe
-    nobody writes to would block ``open`` for ever, and a device may never end. (Stdin,
-    ``-``, is read by its caller, to the same limit.)
+    A named pipe (or ``<(...)``) is opened non-blocking, so that ``open`` returns at once
+    even when nobody writes to it (it then reads as empty), and read as a file is. A pipe
+    this process writes to itself (``/dev/stdout`` piped on) is refused: reading it would
+    wait for ever. A device or a socket is refused before it is opened, as a file import
+    is: a device may never end. ``pipe=False`` refuses pipes too (a path that is written
+    back after it is read). (Stdin, ``-``, is read by its caller, to the same limit.)
 
     Raises:
         OSError: as ``open`` would (no such file, a directory, no permission).
-        InputError: file-not-found for a device, a pipe or a socket (with ``special_hint``,
-            else a general one); file-too-large with ``hint``; both at ``shown``:1:1.
+        InputError: file-not-found for a device or a socket, or a pipe refused (with
+            ``special_hint``, else a general one); file-too-large with ``hint``; both at
+            ``shown``:1:1.
     """
     st = os.stat(path)
     if stat.S_ISDIR(st.st_mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-    if stat.S_ISREG(st.st_mode):
-        # Non-blocking, in case a pipe took the file's place since the stat: then the
-        # open returns at once, and the fstat below refuses it.
+    fifo = pipe and stat.S_ISFIFO(st.st_mode)
+    own = False
+    if stat.S_ISREG(st.st_mode) or fifo:
+        # Non-blocking: a pipe with no writer would block ``open`` for ever (and a pipe may
+        # have taken a regular file's place since the stat); then blocking, to read.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as fh:
             st = os.fstat(fh.fileno())
+            own = stat.S_ISFIFO(st.st_mode) and _own_output(st)
+            if stat.S_ISFIFO(st.st_mode) and fifo and not own:
+                os.set_blocking(fd, True)
+                data = fh.read(limit + 1)
+                if len(data) <= limit:
+                    return data
+                raise InputError("file-too-large", f"{shown} is a pipe that holds more than "
+                                 f"the limit of {limit:,} bytes",
+                                 span=Span(shown, 1, 1, 1, 1), hint=hint)
             if stat.S_ISREG(st.st_mode):
                 if st.st_size <= limit:  # else known too large: read nothing
                     data = fh.read(limit + 1)
@@ -88,11 +104,29 @@ def read_bounded(path: Path, shown: str, *, limit: int, hint: str,
                                  f"{shown} is {max(st.st_size, limit + 1):,} bytes, over "
                                  f"the limit of {limit:,}",
                                  span=Span(shown, 1, 1, 1, 1), hint=hint)
-    raise InputError("file-not-found",
-                     f"{shown} is not a regular file (a device, a pipe or a socket)",
+    if own:  # the pipe ork's own output goes to: nothing would ever end it
+        raise InputError("file-not-found", f"{shown} is the pipe ork's own output goes to: "
+                         "reading it would wait for ever",
+                         span=Span(shown, 1, 1, 1, 1),
+                         hint=special_hint or "give the path of a file, or a pipe another "
+                                              "command writes to")
+    what = "a device or a socket" if pipe else "a device, a pipe or a socket"
+    raise InputError("file-not-found", f"{shown} is not a regular file ({what})",
                      span=Span(shown, 1, 1, 1, 1),
                      hint=special_hint or "give the path of a file: ork does not read a "
-                                          "device or a pipe, which may block or never end")
+                                          "device, which may block or never end")
+
+
+def _own_output(st: os.stat_result) -> bool:
+    """Return whether ``st`` is the pipe of this process's stdout or stderr."""
+    for fd in (1, 2):
+        try:
+            out = os.fstat(fd)
+        except OSError:
+            continue
+        if (out.st_dev, out.st_ino) == (st.st_dev, st.st_ino):
+            return True
+    return False
 
 
 def write_if_changed(path: Path, data: bytes, *, shown: str = "", option: str = "") -> bool:

@@ -131,6 +131,7 @@ class _Reader:
         from . import yamlsrc
 
         self.path = path
+        self.empty = not data.strip()  # say so: a pipe whose writer failed reads as empty
         try:
             docs = yamlsrc.load(data, path)
         except InputError as err:
@@ -153,6 +154,9 @@ class _Reader:
                           span=self.span(at, key=key), hint=REBUILD)
 
     def entries(self) -> list[LockEntry]:
+        if self.empty:
+            raise InputError("invalid-lock", f"{self.path} is empty, not a lockfile",
+                             span=Span(self.path, 1, 1, 1, 1), hint=REBUILD)
         if not isinstance(self.value, dict):
             raise self.invalid("expected a mapping with lockVersion and sources", ())
         self._version()

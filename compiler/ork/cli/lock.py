@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import stat
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -42,12 +40,12 @@ def lock(cctx: click.Context, files: tuple[str, ...], update: tuple[str, ...], c
                           max_file_size=max_file_size,
                           lock_mode="update" if update else "fresh", update=update)
     path = options.lock_file(project)
-    on_disk = _bytes_of(path, max_file_size)
     ctx = make_context(settings)
     # Every tag it resolves means what the registry says now: offline, that is a miss.
     ctx = dataclasses.replace(ctx, remote=remote_factory(registry_settings(settings),
                                                          ctx.store, fresh_tags=True))
     result = api.lock(project, options, ctx, write=not check)
+    on_disk = result.on_disk  # read once: a pipe (`--lock <(...)`) cannot be read again
     print_warnings(settings, result.warnings)
     changes = lockdiff.diff(result.before or Lock(), result.after)
     if check:
@@ -56,6 +54,9 @@ def lock(cctx: click.Context, files: tuple[str, ...], update: tuple[str, ...], c
             return 0
         if on_disk is None:
             click.echo(f"{path.name} does not exist (`ork lock` would write it)")
+        elif not on_disk.strip():  # say so: a pipe whose writer failed reads as empty
+            click.echo(f"{lock_path or path.name} is empty (`ork lock` would write it)")
+            return 2
         if changes:
             click.echo(lockdiff.to_text(changes), nl=False)
         elif on_disk is not None:
@@ -67,18 +68,6 @@ def lock(cctx: click.Context, files: tuple[str, ...], update: tuple[str, ...], c
     if result.wrote and result.before is not None and changes:
         click.echo(lockdiff.to_text(changes), nl=False)
     return 0
-
-
-def _bytes_of(path: Path, limit: int) -> bytes | None:
-    """Return the lock on disk to compare with (None when unreadable), at most ``limit``
-    + 1 bytes of it: a longer one differs anyway, and the build refuses it."""
-    try:
-        if not stat.S_ISREG(path.stat().st_mode):  # before open: a pipe blocks in open;
-            return None                           # reading the lock refuses it
-        with path.open("rb") as fh:
-            return fh.read(limit + 1)
-    except OSError:
-        return None
 
 
 @lock.command("diff")
@@ -162,7 +151,8 @@ def merge_driver(settings: Settings, base: str, ours: str, theirs: str) -> int:
                                           "driver's set-up)",
                                      special_hint="git passes the three versions as files, "
                                                   "%O %A %B (docs/lock.md shows the "
-                                                  "driver's set-up)")
+                                                  "driver's set-up)",
+                                     pipe=False)  # OURS is written back
         except OSError as exc:
             raise InputError("file-not-found", f"{side} ({p}): {exc.strerror}",
                              hint="git passes the three versions as %O %A %B (docs/lock.md "

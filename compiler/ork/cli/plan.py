@@ -55,7 +55,7 @@ def _read_deployed(settings: Settings, deployed: str, limit: int) -> tuple[bytes
     never more than ``limit`` (``--max-file-size``) of them.
 
     Raises:
-        InputError: file-not-found, invalid-bundle (also for an empty stdin) or
+        InputError: file-not-found, invalid-bundle (also for an empty stdin or file) or
             file-too-large.
         UsageError: ``--bundle -`` with nothing piped in (stdin is a terminal).
     """
@@ -85,9 +85,9 @@ def _read_deployed(settings: Settings, deployed: str, limit: int) -> tuple[bytes
         return data, "stdin"
     path = settings.cwd / deployed
     try:
-        return read_bounded(path, deployed, limit=limit, hint=hint,
+        data = read_bounded(path, deployed, limit=limit, hint=hint,
                             special_hint="pass the bundle.yaml that was applied, or pipe "
-                                         "it in with --bundle -"), deployed
+                                         "it in with --bundle -")
     except FileNotFoundError as exc:
         raise InputError("file-not-found", f"{deployed}: no such file",
                          hint="pass the bundle that is deployed now") from exc
@@ -95,6 +95,12 @@ def _read_deployed(settings: Settings, deployed: str, limit: int) -> tuple[bytes
         raise InputError("invalid-bundle", f"{deployed} cannot be read: {exc.strerror}",
                          hint="pass the bundle.yaml that was applied, or a ConfigMap file")\
             from exc
+    if not data.strip():  # say so: a pipe (`--bundle <(kubectl ...)`) whose writer failed
+        raise InputError("invalid-bundle", f"{deployed} is empty: it holds no deployed bundle",
+                         hint="pass the bundle.yaml that was applied; when it comes from a "
+                              "command (`--bundle <(kubectl get cm ...)`), check that the "
+                              "command succeeded")
+    return data, deployed
 
 
 @click.command()

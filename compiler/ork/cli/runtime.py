@@ -24,23 +24,30 @@ BACKENDS = ("local", "memory", "kube")
 
 
 def _read(settings: Settings, path: str, what: str) -> bytes:
-    """Return the bytes of a file given on the command line, at most 8 MiB of them.
+    """Return the bytes of a file (or a pipe) given on the command line, at most 8 MiB of
+    them; an empty one is refused, as it holds nothing to read.
 
     Raises:
-        InputError: file-not-found or file-too-large.
+        InputError: file-not-found, file-too-large, or no-documents for an empty file.
     """
-    from ..errors import InputError
+    from ..errors import InputError, Span
     from ..fsio import read_bounded
     from ..yamlsrc import DEFAULT_MAX_FILE_SIZE
 
     try:
-        return read_bounded(settings.cwd / path, path, limit=DEFAULT_MAX_FILE_SIZE,
+        data = read_bounded(settings.cwd / path, path, limit=DEFAULT_MAX_FILE_SIZE,
                             hint=f"check the path of the {what}",
                             special_hint=f"check the path of the {what}: ork reads it from "
-                                         "a regular file only")
+                                         "a file or a pipe, not a device")
     except OSError as exc:
         raise InputError("file-not-found", f"{path}: {exc.strerror or exc}",
                          hint=f"check the path of the {what}") from exc
+    if not data.strip():  # a pipe whose writer failed reads as empty too
+        raise InputError("no-documents", f"{path} is empty: it holds no YAML document",
+                         span=Span(path, 1, 1, 1, 1),
+                         hint=f"check the path of the {what}; when it comes from a command, "
+                              "check that the command succeeded")
+    return data
 
 
 def _store(settings: Settings, state: str, *, create: bool = True) -> Any:

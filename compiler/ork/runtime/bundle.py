@@ -74,17 +74,18 @@ def load(path: Path, *, lock: Path | None = None) -> Bundle:
 
 
 def _read(path: Path, option: str) -> bytes:
-    """Return a regular file's bytes, never more than yamlsrc's limit.
+    """Return the bytes of a file or a pipe, never more than yamlsrc's limit.
 
     Raises:
         OSError: it cannot be read.
-        InputError: file-too-large; file-not-found for a device or a pipe, never opened.
+        InputError: file-too-large; file-not-found for a device, never opened.
     """
     return fsio.read_bounded(path, _shown(path), limit=yamlsrc.DEFAULT_MAX_FILE_SIZE,
                              hint=f"check the path given to {option}",
                              special_hint=f"check the path given to {option}: " + (
-                                 "a bundle is a file, or a directory of the ConfigMap's keys"
-                                 if option == "--bundle" else "a lockfile is a regular file"))
+                                 "a bundle is a file, a pipe, or a directory of the "
+                                 "ConfigMap's keys" if option == "--bundle"
+                                 else "a lockfile is a file or a pipe, not a device"))
 
 
 def from_bytes(data: bytes, name: str, *, lock: bytes | None = None) -> Bundle:
@@ -98,6 +99,11 @@ def from_bytes(data: bytes, name: str, *, lock: bytes | None = None) -> Bundle:
 
 
 def _from_stream(data: bytes, name: str) -> _Raw:
+    if not data.strip():  # say so: a pipe whose writer failed reads as empty
+        raise RuntimeError_("invalid-bundle", f"{name} is empty: it holds no {CONFIGMAP} "
+                            "ConfigMap",
+                            hint="pass the bundle.yaml written by `ork generate bundle`; "
+                                 "when it comes from a command, check that it succeeded")
     for doc in yamlsrc.load(data, name):
         value = doc.value
         if isinstance(value, dict) and value.get("kind") == "List":
