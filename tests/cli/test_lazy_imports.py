@@ -33,10 +33,10 @@ print(json.dumps([code, heavy]))
 """
 
 
-def _loaded(*args: str, cwd: Path) -> tuple[int, list[str]]:
+def _loaded(*args: str, cwd: Path, watched: tuple[str, ...] = HEAVY) -> tuple[int, list[str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ORK_")}
     env["ORK_CACHE_DIR"] = str(cwd / ".ork-cache")
-    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(HEAVY), *args], cwd=cwd,
+    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(watched), *args], cwd=cwd,
                           env=env, capture_output=True, text=True, check=True, timeout=120)
     code, heavy = json.loads(done.stdout)
     return code, heavy
@@ -63,3 +63,16 @@ def test_a_build_imports_the_template_engine_only_when_a_template_runs(
     shutil.copytree(FIXTURES / "generate" / fixture, root,
                     ignore=shutil.ignore_patterns("expected"))
     assert _loaded("-q", "generate", "bundle", "-f", entry, cwd=root) == (0, expected)
+
+
+# ork's own modules that a build never runs: other commands' modules (ork.cli loads a
+# command's module when the command is asked for).
+NOT_FOR_BUILDS = ("ork.cli.init", "ork.cli.lock", "ork.cli.plan", "ork.cli.runtime")
+
+
+def test_a_build_imports_no_module_only_other_commands_use(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "generate" / "motif-two-local", root,
+                    ignore=shutil.ignore_patterns("expected"))
+    assert _loaded("-q", "generate", "bundle", "-f", "komposer.yaml", cwd=root,
+                   watched=NOT_FOR_BUILDS) == (0, [])

@@ -39,9 +39,12 @@ def check(line: str) -> None:
     """Fail unless ``line`` names an ork command and only flags that command has."""
     words = shlex.split(re.sub(r"\$\{?\w+\}?", "X", line.replace("…", "")), comments=True)
     command: click.Command = cli
+    ctx = click.Context(cli)
     for word in words[1:]:
-        if isinstance(command, click.Group) and word in command.commands:
-            command = command.commands[word]
+        # get_command, not .commands: the root group loads its commands when asked for.
+        sub = command.get_command(ctx, word) if isinstance(command, click.Group) else None
+        if sub is not None:
+            command = sub
     flags = {o for p in command.params for o in (*p.opts, *p.secondary_opts)} | GLOBAL
     for word in words[1:]:
         if word.startswith("-"):

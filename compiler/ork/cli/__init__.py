@@ -7,6 +7,7 @@ is a bug (70), reported in one line (with the traceback only under ``--debug``).
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Sequence
 
@@ -16,8 +17,40 @@ from .. import __version__
 from ..errors import OrkError
 from .common import Settings, print_error
 
+# The module of each command (each module exports COMMANDS). A command's module is
+# imported when the command is asked for: a build loads cli.build, not the modules of
+# lock, plan, the registry or the runtime (tests/cli/test_lazy_imports.py). The table is
+# checked against every module's COMMANDS by tests/cli/test_reference.py.
+COMMAND_MODULES = {
+    "apply": "runtime", "delete": "runtime", "generate": "build", "get": "runtime",
+    "graph": "build", "init": "init", "inspect": "registry", "lock": "lock", "plan": "plan",
+    "pull": "registry", "push": "registry", "registry": "registry", "run": "runtime",
+    "simulate": "runtime", "template": "build", "validate": "build", "vendor": "registry",
+    "why": "plan",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class LazyGroup(click.Group):
+    """A group that imports a command's module when the command is first asked for.
+
+    Click's documented way to load subcommands lazily ("Lazily Loading Subcommands"):
+    ``ork --help`` and the README reference list the same commands as an eager group.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            module = importlib.import_module(f"{__name__}.{COMMAND_MODULES[cmd_name]}")
+            for command in module.COMMANDS:
+                if command.name == cmd_name:
+                    self.add_command(command)
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=LazyGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="ork", message="%(prog)s %(version)s")
 @click.option("--debug", is_flag=True, help="Print a traceback for internal errors.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only results and errors.")
@@ -31,23 +64,6 @@ def cli(settings: Settings, debug: bool, quiet: bool, no_color: bool) -> None:
     settings.debug = settings.debug or debug
     settings.quiet = settings.quiet or quiet
     settings.no_color = settings.no_color or no_color
-
-
-# One module per area; each exports COMMANDS. Importing them is cheap: every command
-# imports what it needs inside its own body.
-COMMAND_MODULES = ("build", "lock", "plan", "registry", "runtime", "init",)
-
-
-def _register() -> None:
-    import importlib
-
-    for name in COMMAND_MODULES:
-        module = importlib.import_module(f"{__name__}.{name}")
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
 
 
 GLOBAL_FLAGS = ("--debug", "--quiet", "-q", "--no-color")
