@@ -32,7 +32,7 @@ def options_for(settings: Settings, *, lock_path: str | None = None, **kw: Any) 
         UsageError: a namespace that is not an RFC 1123 label.
     """
     from ..api import BuildOptions
-    from .registry import registry_settings
+    from .sources import registry_settings
 
     if kw.get("namespace") is not None:
         check_namespace(kw["namespace"], "'-n' / '--namespace' (or ORK_NAMESPACE)")
@@ -78,7 +78,7 @@ def make_context(settings: Settings, *, explain: bool = False) -> Any:
     """Return the pipeline context: the cache store, a reporter, the remote sources."""
     from ..pipeline import Context
     from ..store import Store
-    from .registry import registry_settings, remote_factory
+    from .sources import registry_settings, remote_factory
 
     def corrupt(digest: str) -> None:
         note(settings, f"warning: discarded a corrupt cache object {digest[:19]}…; "

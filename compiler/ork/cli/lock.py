@@ -32,7 +32,7 @@ def lock(cctx: click.Context, files: tuple[str, ...], update: tuple[str, ...], c
     from .. import api, lockdiff
     from ..lockfile import Lock
     from .build import make_context, options_for, project_for
-    from .registry import registry_settings, remote_factory
+    from .sources import registry_settings, remote_factory
 
     settings: Settings = cctx.obj
     project = project_for(settings, files)

@@ -1,58 +1,24 @@
 """OCI commands: ``push``, ``pull``, ``inspect``, ``registry build``, ``vendor``.
 
-Thin: parse flags, build :class:`~ork.registry.settings.RegistrySettings` from the
-environment (the only place registry settings are read), call :mod:`ork.registry`, print.
-Results go to stdout; progress goes to stderr, and only on a TTY.
+Thin: parse flags, take the registry settings from :mod:`ork.cli.sources`, call
+:mod:`ork.registry`, print. Results go to stdout; progress goes to stderr, and only on a TTY.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from .common import Settings, build_options, files_option, note, print_warnings
+from .sources import registry_settings
 
 if TYPE_CHECKING:
-    from ..registry import RegistrySettings, RegistrySources
-    from ..store import Store
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def registry_settings(settings: Settings, *, timeout: float | None = None,
-                      root: Path | None = None) -> RegistrySettings:
-    """Return the registry settings of this invocation (environment and flags).
-
-    Raises:
-        UsageError: a malformed ``ORK_REGISTRY_TIMEOUT`` or ``SOURCE_DATE_EPOCH``.
-    """
-    from ..registry import RegistrySettings
-
-    home = Path(settings.env["HOME"]) if settings.env.get("HOME") else Path.home()
-    return RegistrySettings.from_env(settings.env, cwd=settings.cwd, home=home,
-                                     root=root or settings.root or settings.cwd,
-                                     timeout=timeout)
-
-
-def remote_factory(registry: RegistrySettings, store: Store, *,
-                   fresh_tags: bool = False) -> Any:
-    """Return the pipeline's ``Context.remote``: (pins, locked) → RegistrySources.
-
-    ``fresh_tags`` (``ork lock``): a tag is never answered from a remembered lookup.
-    """
-    from collections.abc import Mapping
-
     from ..registry import RegistrySources
 
-    def make(pins: Mapping[str, str], locked: bool) -> RegistrySources:
-        return RegistrySources(registry, store, pins=pins, locked=locked,
-                               fresh_tags=fresh_tags)
-
-    return make
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def timeout_option(func: F) -> F:
