@@ -22,9 +22,10 @@ _RED, _YELLOW, _BOLD, _BLUE, _RESET = "\x1b[31m", "\x1b[33m", "\x1b[1m", "\x1b[3
 
 MAX_EXCERPT_WIDTH = 200
 # The userinfo of a URL (``scheme://INFO@host``), or of a scheme-less reference
-# (``INFO@host/…``) starting a word; INFO runs to the last ``@`` before the host.
+# (``INFO@host/…``) starting a word; INFO runs to the last ``@`` before the host. Kept as
+# text: ``re`` compiles it when an excerpt is first shown, not in every command's start-up.
 _STOP = r"\s/'\"\[\]{},"
-_USERINFO = re.compile(
+_USERINFO = (
     rf"(?:[A-Za-z][A-Za-z0-9+.-]*://(?P<url>[^{_STOP}]*)@(?=[^{_STOP}@]+(?:/|$|[\s'\"\]}},]))"
     rf"|(?<![^\s'\"\[{{,(])(?P<ref>[^{_STOP}]+)@(?=[^{_STOP}@]+/))")
 
@@ -81,7 +82,7 @@ def _redacted(line: str, column: int, width: int) -> tuple[str, int, int]:
     the same characters."""
     out: list[str] = []
     last, start, end = 0, column - 1, column - 1 + width  # 0-based, end exclusive
-    for m in _USERINFO.finditer(line):
+    for m in re.finditer(_USERINFO, line):
         group = "url" if m.group("url") is not None else "ref"
         info = m.group(group)
         user, colon, _ = info.partition(":")

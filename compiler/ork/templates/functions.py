@@ -229,18 +229,19 @@ def _from_json(s: Any) -> Any:
         value = json.loads(text)
     except ValueError:
         return None  # sprig's fromJson: invalid input gives an empty value
-    return _no_surrogates(value) if _SURROGATE_ESCAPE.search(text) else value
+    return _no_surrogates(value) if re.search(_SURROGATE_ESCAPE, text) else value
 
 
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# Kept as text: ``re`` compiles them when fromJson first runs, not in every build's start-up.
+_SURROGATE_ESCAPE = r"\\u[dD][89a-fA-F]"
+_SURROGATE = "[\ud800-\udfff]"
 
 
 def _no_surrogates(value: Any) -> Any:
     """Replace the lone surrogates ``\\ud800`` leaves in Python's JSON strings by U+FFFD,
     as Go's decoder does: they cannot be written as UTF-8."""
     if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
+        return re.sub(_SURROGATE, "\ufffd", value)
     if isinstance(value, list):
         return [_no_surrogates(v) for v in value]
     if isinstance(value, dict):
