@@ -104,6 +104,25 @@ class CrdProvenance(Frozen):
     enabled: bool = True
 
 
+class DocumentUse(Frozen):
+    """What merge took from one imported Katalog document, for the next build to copy
+    (:mod:`ork.merging.memo`): its CRDs in order, its carried blocks as written, and the
+    entry's version and description its CRDs were stamped with."""
+
+    index: int
+    crds: tuple[str, ...]
+    blocks: dict[str, Any] = Field(default_factory=dict)
+    top: tuple[str | None, str | None] = (None, None)
+
+
+class SourceUse(Frozen):
+    """What merge took from one imported source of Katalog documents: each document's
+    use, and the source's first legacy-shape path (document, path), for its warning."""
+
+    docs: tuple[DocumentUse, ...]
+    legacy: tuple[int, Path] | None = None
+
+
 class Origin(Frozen):
     """A resolved path inside a CRD and the source location its value was written at."""
 
@@ -127,6 +146,9 @@ class Resolved(Frozen):
     # origins, Motif uses and traces. Merge and render reuse earlier work by it.
     expansions: dict[str, str] = Field(default_factory=dict)
     traces: str = ""  # the store digest of the Traces table ("" when no CRD imports Motifs)
+    # Source key (ork.merging.memo.source_key) -> what merge took from that imported
+    # source of Katalog documents: the next merge copies its CRDs without parsing it.
+    sources: dict[str, SourceUse] = Field(default_factory=dict)
 
     def origin(self, crd: str, path: Path) -> Loc | None:
         """Return where a value of a CRD was written: the nearest recorded ancestor's source

@@ -52,6 +52,17 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "a new file import": _edit("komposer.yaml", "    - ./katalogs/katalog-1.yaml\n", ""),
     "an embedded-registry import": _edit("komposer.yaml", "webapp-operator:v1.1.0",
                                          "webapp-operator:v1.0.0"),
+    # What a source key leaves out (ork.merging.memo): an unchanged Katalog's CRDs are
+    # copied from the last build only if none of these changed (and the path of imports
+    # it was reached by: tests/integration/test_komposer_imports.py).
+    "a Komposer override of an unchanged Katalog's CRD": _edit(
+        "komposer.yaml", "  crds:\n", "  crds:\n    app-1-1:\n      operatorBox:\n"
+        "        reconcile:\n          workers: 5\n"),
+    "the entry's description, stamped into every CRD": _edit(
+        "komposer.yaml", "  name: bench-s\n", "  name: bench-s\n  description: Bench\n"),
+    "a CRD disabled in a Katalog": _edit(
+        "katalogs/katalog-1.yaml", "      description: Synthetic CRD app-1-4\n",
+        "      description: Synthetic CRD app-1-4\n      enabled: false\n"),
 }
 
 

@@ -13,8 +13,10 @@ import pytest
 from bench import generate
 
 from ork import yamlsrc
+from ork.errors import Loc
 from ork.merging import expand
 from ork.rendering import parts
+from ork.stages import merge
 from ork.validation import strings
 from tests.conftest import Ork
 
@@ -68,6 +70,33 @@ def test_one_changed_katalog_reexpands_only_its_crds(ork: Ork, tmp_path: Path,
     # provenance.yaml gives each CRD its file's digest: every CRD of the file is emitted
     assert len(calls["rendered"]) == _crds_in(katalog) > 1
     assert calls["checked"] == ["Edited"]
+
+
+def test_merge_reads_only_the_changed_katalog_of_the_imported_ones(
+        ork: Ork, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The other Katalogs' CRDs are copied from the last build without parsing their files
+    # (ork.merging.memo), unless the Komposer overrides one of them: S's Komposer
+    # overrides app-0-0, so katalog-0 is always parsed, and katalog-1 only when it changed.
+    generate.write("S", tmp_path)
+    assert ork("generate", "bundle", cwd=tmp_path).code == 0
+    parsed: list[str] = []
+    real = merge.parse_document
+
+    def counting(value: Any, loc: Loc) -> Any:
+        parsed.append(loc.source)
+        return real(value, loc)
+
+    monkeypatch.setattr(merge, "parse_document", counting)
+    expected = {"katalog-0": ["file:katalogs/katalog-0.yaml"],
+                "katalog-1": ["file:katalogs/katalog-0.yaml", "file:katalogs/katalog-1.yaml"]}
+    for name, crd in (("katalog-0", "app-0-2"), ("katalog-1", "app-1-2")):
+        parsed.clear()
+        katalog = tmp_path / "katalogs" / f"{name}.yaml"
+        katalog.write_text(katalog.read_text().replace(f"Synthetic CRD {crd}", "Edited"))
+        assert ork("generate", "bundle", cwd=tmp_path).code == 0
+        katalogs = sorted(p for p in parsed if p.startswith("file:katalogs/"))
+        assert katalogs == expected[name]
+        assert "file:komposer.yaml" in parsed
 
 
 def test_a_comment_renders_its_katalogs_crds_again_and_expands_nothing(

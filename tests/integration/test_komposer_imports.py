@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import Ork
 
 from .conftest import LiveRegistry
-from .helpers import project, push_raw, push_stdlib, untouched
+from .helpers import komposer, project, push_raw, push_stdlib, untouched
 
 pytestmark = pytest.mark.integration
 
@@ -58,3 +58,25 @@ def test_a_cycle_of_registry_komposers_is_an_ordered_import_cycle(ork: Ork,
     assert head.count(" -> ") == 2, head  # a -> b -> a
     assert result.stderr.count("  note: ") == 2, result.stderr  # one line per edge, with spans
     assert untouched(root)
+
+
+def test_a_katalog_reached_through_another_komposer_is_merged_again(
+        ork: Ork, registry: LiveRegistry, tmp_path: Path) -> None:
+    # The same Katalog, unchanged, now reached through a registry Komposer: its CRDs'
+    # provenance names the new path of imports (`via`), so merge must not copy them from
+    # the last build (ork.merging.memo), and the warm bundle equals a cold one.
+    push_stdlib(registry.host, tmp_path)
+    webapp = f"oci://{registry.host}/katalogs/webapp-operator:v1.1.0"
+    base = _komposer("base", [webapp])
+    push_raw(registry.host, "platforms/base", "v1", {"komposer.yaml": base,
+                                                     "katalog.yaml": base}, tmp_path)
+    root = project(tmp_path / "p", [webapp])
+    assert ork("generate", "bundle", cwd=root).code == 0
+    komposer(root, [_use(registry.host, "platforms/base")])
+    (root / "ork.lock").unlink()
+    assert ork("generate", "bundle", cwd=root).code == 0
+    warm = (root / "bundle.yaml").read_bytes()
+    assert b"        via:\n          - komposer.yaml\n          - oci://" in warm
+    cold = ork("generate", "bundle", cwd=root, env={"ORK_CACHE_DIR": str(tmp_path / "cold")})
+    assert cold.code == 0
+    assert (root / "bundle.yaml").read_bytes() == warm

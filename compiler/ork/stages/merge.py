@@ -26,7 +26,16 @@ from ..kinds import CRDEntry, Katalog, Komposer, Motif, parse_document
 from ..kinds.crd import MotifImport, OperatorBox, RuntimeConfig
 from ..kinds.katalog import CARRIED_BLOCKS, KatalogSpec, Metadata
 from ..merging import blocks, expand, memo, overrides
-from ..resolved import CrdProvenance, MotifUse, Origin, Resolved, Traces, encode_origins
+from ..resolved import (
+    CrdProvenance,
+    DocumentUse,
+    MotifUse,
+    Origin,
+    Resolved,
+    SourceUse,
+    Traces,
+    encode_origins,
+)
 from ..sources import ImportEdge, SourceGraph, SourceNode
 from ..store import Store
 from ..validation import motifs as motif_checks
@@ -49,6 +58,15 @@ class _Crd:
     origins: list[tuple[Path, Loc]] = field(default_factory=list)
     origins_text: str | None = None  # copied from the last build with its expansion
     overrides: list[Loc] = field(default_factory=list)
+    reused: CrdProvenance | None = None  # copied whole from the last build (its document's)
+
+
+@dataclass(frozen=True)
+class _Reused:
+    """A document of an unchanged Katalog source, not parsed: what the last build took
+    from it (:mod:`ork.merging.memo`)."""
+
+    use: DocumentUse
 
 
 @dataclass
@@ -59,6 +77,15 @@ class _Ctx:
     errors: Collector
     previous: Resolved | None = None
     previous_traces: Traces = field(default_factory=Traces)
+    store: Store | None = None
+    # Sources whose documents can be copied from the last build, by source key; what this
+    # build took from each document; the first legacy-shape path of each source.
+    keys: dict[str, str] = field(default_factory=dict)
+    used: dict[tuple[str, int], DocumentUse] = field(default_factory=dict)
+    legacy_at: dict[str, tuple[int, tuple[str | int, ...]]] = field(default_factory=dict)
+    patched: frozenset[str] = frozenset()  # CRD names some Komposer's spec.crds overrides
+    top: tuple[str | None, str | None] = (None, None)  # the entry's version, description
+    previous_provenance: dict[str, CrdProvenance] = field(default_factory=dict)
     # Indexes of the graph and the documents, made once: every CRD asks them.
     nodes: dict[str, SourceNode] = field(default_factory=dict)
     motif_edges: dict[tuple[str, int, str | None, int], ImportEdge] = field(
@@ -72,6 +99,11 @@ class _Ctx:
                 self.motif_edges.setdefault((e.src, e.doc, e.crd, e.index), e)
         for key, model in sorted(self.docs.items(), key=lambda kv: kv[0][1]):
             self.docs_by_node.setdefault(key[0], []).append((key, model))
+        if self.previous is not None:
+            self.previous_provenance = {p.crd: p for p in self.previous.provenance}
+        self.patched = frozenset(name for model in self.docs.values()
+                                 if isinstance(model, Komposer) and model.spec
+                                 for name in model.spec.crds or {})
 
 
 @dataclass(frozen=True)
@@ -90,9 +122,12 @@ def run(graph: SourceGraph, store: Store, previous: Resolved | None = None,
     Raises:
         OrkError: every shape and merge problem found, at once.
     """
-    docs, legacy = _parse_all(graph, store)
-    ctx = _Ctx(graph, docs, legacy, Collector(), previous, previous_traces or Traces())
-    for (node_id, doc), model in sorted(docs.items()):
+    keys = _source_keys(graph)
+    uses = previous.sources if previous is not None else {}
+    parsed = _parse_all(graph, store, {n: uses[k] for n, k in keys.items() if k in uses})
+    ctx = _Ctx(graph, parsed.models, parsed.legacy, Collector(), previous,
+               previous_traces or Traces(), store, keys, legacy_at=parsed.legacy_at)
+    for (node_id, doc), model in sorted(ctx.docs.items()):
         if isinstance(model, Motif):
             for err in motif_checks.check(model, Loc(node_id, doc)):
                 ctx.errors.add(err)
@@ -107,6 +142,7 @@ def run(graph: SourceGraph, store: Store, previous: Resolved | None = None,
                 standalone.append(Loc(node_id, doc))
             elif isinstance(model, Katalog | Komposer):
                 entry_meta = entry_meta or model.metadata
+                ctx.top = (entry_meta.version, entry_meta.description)
                 _add_all(ctx, crds, _entry_crds(ctx, node_id, doc, model, layered), None)
     ctx.errors.raise_if_any()
     for acc in layered.values():
@@ -131,7 +167,7 @@ def _entry_crds(ctx: _Ctx, node_id: str, doc: int, model: Katalog | Komposer,
                 layered: dict[str, blocks.Layered]) -> list[_Crd]:
     if isinstance(model, Komposer):
         return _komposer(ctx, node_id, doc, model, (node_id,), layered)
-    _accumulate(layered, model, Loc(node_id, doc))
+    _accumulate(layered, _blocks_of(model), Loc(node_id, doc))
     return _katalog(ctx, node_id, doc, model, (node_id,))
 
 
@@ -143,36 +179,78 @@ def check_shapes(graph: SourceGraph, store: Store) -> None:
     Raises:
         OrkError: every shape problem found, at once.
     """
-    _parse_all(graph, store)
+    _parse_all(graph, store, {})
 
 
-def _parse_all(graph: SourceGraph,
-               store: Store) -> tuple[dict[tuple[str, int], Any], list[tuple[Loc, str]]]:
-    """Parse every document of every source, reporting all shape errors at once."""
+@dataclass
+class _Parsed:
+    """Every document's model (or, for an unchanged source, what the last build took from
+    it), the legacy-shape warning of each source that has one, and where it points."""
+
+    models: dict[tuple[str, int], Any] = field(default_factory=dict)
+    legacy: list[tuple[Loc, str]] = field(default_factory=list)
+    legacy_at: dict[str, tuple[int, tuple[str | int, ...]]] = field(default_factory=dict)
+
+
+def _source_keys(graph: SourceGraph) -> dict[str, str]:
+    """Return the source key of every imported source that holds only Katalog documents:
+    those merge can copy from the last build (ork.merging.memo)."""
+    nodes = {n.id: n for n in graph.nodes}
+    motif_edges: dict[str, list[ImportEdge]] = {}
+    for e in graph.edges:
+        if e.role == "motif":
+            motif_edges.setdefault(e.src, []).append(e)
+    entries = set(graph.entries)
+    return {n.id: memo.source_key(n, motif_edges.get(n.id, []), nodes)
+            for n in graph.nodes
+            if n.id not in entries and n.kinds and all(k == "Katalog" for k in n.kinds)}
+
+
+def _parse_all(graph: SourceGraph, store: Store, reuse: dict[str, SourceUse]) -> _Parsed:
+    """Parse every document of every source, reporting all shape errors at once; a source
+    in ``reuse`` is not read: each of its documents stands as a :class:`_Reused`."""
     errors = Collector()
-    out: dict[tuple[str, int], Any] = {}
-    warnings: list[tuple[Loc, str]] = []
+    out = _Parsed()
     for node in graph.nodes:
-        data = store.get_json(node.docs)
-        if data is None:
-            raise InternalError("internal-error", f"parsed documents of {node.display} are "
-                                "missing from the cache")
-        legacy: Loc | None = None
-        for doc in data:
-            loc = Loc(node.id, doc["index"])
-            try:
-                parsed = parse_document(doc["value"], loc)
-            except OrkError as err:
-                errors.add(err)
-                continue
-            out[(node.id, doc["index"])] = parsed.model
-            if parsed.legacy_paths and legacy is None:
-                legacy = Loc(node.id, doc["index"], parsed.legacy_paths[0], key=True)
+        legacy: tuple[int, tuple[str | int, ...]] | None = None
+        if node.id in reuse:
+            use = reuse[node.id]
+            for d in use.docs:
+                out.models[(node.id, d.index)] = _Reused(d)
+            legacy = use.legacy
+        else:
+            legacy = _parse_source(node, store, out.models, errors)
         if legacy is not None:
-            where = ".".join(str(p) for p in legacy.path[3:]) or ".".join(map(str, legacy.path))
-            warnings.append((legacy, where))
+            loc = Loc(node.id, legacy[0], legacy[1], key=True)
+            where = ".".join(str(p) for p in loc.path[3:]) or ".".join(map(str, loc.path))
+            out.legacy.append((loc, where))
+            out.legacy_at[node.id] = legacy
     errors.raise_if_any()
-    return out, warnings
+    return out
+
+
+def _parse_source(node: SourceNode, store: Store, out: dict[tuple[str, int], Any],
+                  errors: Collector) -> tuple[int, tuple[str | int, ...]] | None:
+    """Parse a source's documents into ``out``; return its first legacy-shape path."""
+    legacy = None
+    for doc in _documents(node, store):
+        try:
+            parsed = parse_document(doc["value"], Loc(node.id, doc["index"]))
+        except OrkError as err:
+            errors.add(err)
+            continue
+        out[(node.id, doc["index"])] = parsed.model
+        if parsed.legacy_paths and legacy is None:
+            legacy = (doc["index"], parsed.legacy_paths[0])
+    return legacy
+
+
+def _documents(node: SourceNode, store: Store) -> list[dict[str, Any]]:
+    data = store.get_json(node.docs)
+    if data is None:
+        raise InternalError("internal-error", f"parsed documents of {node.display} are "
+                            "missing from the cache")
+    return data  # type: ignore[no-any-return]
 
 
 def _docs_of(ctx: _Ctx, node_id: str) -> list[tuple[tuple[str, int], Any]]:
@@ -181,6 +259,9 @@ def _docs_of(ctx: _Ctx, node_id: str) -> list[tuple[tuple[str, int], Any]]:
 
 def _katalog(ctx: _Ctx, node_id: str, doc: int, model: Katalog,
              via: tuple[str, ...]) -> list[_Crd]:
+    if node_id in ctx.keys:
+        ctx.used[(node_id, doc)] = DocumentUse(index=doc, crds=tuple(model.spec.crds),
+                                               blocks=_blocks_of(model), top=ctx.top)
     out = []
     finalizers = model.spec.finalizers or ()
     for name, entry in model.spec.crds.items():
@@ -211,14 +292,9 @@ def _komposer(ctx: _Ctx, node_id: str, doc: int, model: Komposer, via: tuple[str
     edges.sort(key=lambda e: (e.role != "registry", e.index))
     for edge in edges:
         for (target, tdoc), sub in _docs_of(ctx, edge.dst):
-            if isinstance(sub, Katalog):
-                found = _katalog(ctx, target, tdoc, sub, (*via, target))
-                _accumulate(layered, sub, Loc(target, tdoc))
-            elif isinstance(sub, Komposer):
-                found = _komposer(ctx, target, tdoc, sub, (*via, target), layered)
-            else:
-                continue
-            _add_all(ctx, crds, found, edge)
+            found = _imported(ctx, target, tdoc, sub, (*via, target), layered)
+            if found is not None:
+                _add_all(ctx, crds, found, edge)
     for name, patch in ((model.spec.crds or {}) if model.spec else {}).items():
         loc = Loc(node_id, doc, ("spec", "crds", name))
         if name in crds:
@@ -233,11 +309,64 @@ def _komposer(ctx: _Ctx, node_id: str, doc: int, model: Komposer, via: tuple[str
     return list(crds.values())
 
 
-def _accumulate(layered: dict[str, blocks.Layered], model: Katalog, loc: Loc) -> None:
-    for block in CARRIED_BLOCKS:
-        value = getattr(model, block)
-        if value is not None:
-            blocks.accumulate(layered[block], value, loc.child(block))
+def _blocks_of(model: Katalog) -> dict[str, Any]:
+    return {b: getattr(model, b) for b in CARRIED_BLOCKS if getattr(model, b) is not None}
+
+
+def _imported(ctx: _Ctx, node_id: str, doc: int, model: Any, via: tuple[str, ...],
+              layered: dict[str, blocks.Layered]) -> list[_Crd] | None:
+    """Return the CRDs an imported document brings (None for a Motif document)."""
+    if isinstance(model, _Reused):
+        found = _reused(ctx, node_id, doc, model.use, via)
+        if found is not None:
+            _accumulate(layered, model.use.blocks, Loc(node_id, doc))
+            return found
+        model = _parse_now(ctx, node_id, doc)
+    if isinstance(model, Katalog):
+        _accumulate(layered, _blocks_of(model), Loc(node_id, doc))
+        return _katalog(ctx, node_id, doc, model, via)
+    if isinstance(model, Komposer):
+        return _komposer(ctx, node_id, doc, model, via, layered)
+    return None
+
+
+def _accumulate(layered: dict[str, blocks.Layered], found: dict[str, Any], loc: Loc) -> None:
+    for block, value in found.items():
+        blocks.accumulate(layered[block], value, loc.child(block))
+
+
+def _reused(ctx: _Ctx, node_id: str, doc: int, use: DocumentUse,
+            via: tuple[str, ...]) -> list[_Crd] | None:
+    """Return the CRDs of an unchanged document, copied from the last build — or None
+    when something its source key leaves out changed (ork.merging.memo)."""
+    prev = ctx.previous
+    if prev is None or use.top != ctx.top or ctx.patched.intersection(use.crds):
+        return None
+    out = []
+    crds = prev.katalog.spec.crds
+    for name in use.crds:
+        p = ctx.previous_provenance.get(name)
+        entry = crds.get(name)
+        if (p is None or entry is None or p.via != via or p.source != node_id
+                or name not in prev.expansions or name not in prev.origins
+                or (p.motifs and name not in ctx.previous_traces.texts)):
+            return None
+        meta = Metadata.model_construct(name=p.katalog, version=p.version or None)
+        out.append(_Crd(name, entry, node_id, doc, p.loc, via, meta, reused=p))
+    ctx.used[(node_id, doc)] = use
+    return out
+
+
+def _parse_now(ctx: _Ctx, node_id: str, doc: int) -> Any:
+    """Parse one document of a source that was not read (its copy did not apply)."""
+    assert ctx.store is not None
+    for raw in _documents(ctx.nodes[node_id], ctx.store):
+        if raw["index"] == doc:
+            try:
+                return parse_document(raw["value"], Loc(node_id, doc)).model
+            except OrkError as err:
+                ctx.errors.add(err)
+    return None
 
 
 def _add_all(ctx: _Ctx, crds: dict[str, _Crd], found: list[_Crd],
@@ -327,13 +456,16 @@ def _motif_edge(ctx: _Ctx, crd: _Crd, index: int) -> ImportEdge | None:
 def _finish(ctx: _Ctx, crds: dict[str, _Crd], layered: dict[str, blocks.Layered],
             meta: Metadata | None, standalone: tuple[Loc, ...]) -> Merged:
     out: dict[str, CRDEntry] = {}
-    provenance = []
+    provenance: list[CrdProvenance] = []
     origins: dict[str, str] = {}
     disabled = []
     expansions: dict[str, str] = {}
     traces = Traces()
     for name in sorted(crds):
         crd = crds[name]
+        if crd.reused is not None:
+            _copy(ctx, crd, out, provenance, origins, expansions, traces)
+            continue
         _stamp(ctx, crd, meta)
         if not crd.entry.is_enabled:
             disabled.append(name)
@@ -356,8 +488,42 @@ def _finish(ctx: _Ctx, crds: dict[str, _Crd], layered: dict[str, blocks.Layered]
     table = traces.to_bytes() if traces.texts else b""
     resolved = Resolved(katalog=katalog, provenance=tuple(provenance), origins=origins,
                         disabled=tuple(disabled), standalone=standalone, warnings=warnings,
-                        expansions=expansions, traces=sha256(table) if table else "")
+                        expansions=expansions, traces=sha256(table) if table else "",
+                        sources=_source_uses(ctx, crds, expansions))
     return Merged(resolved, traces)
+
+
+def _copy(ctx: _Ctx, crd: _Crd, out: dict[str, CRDEntry], provenance: list[CrdProvenance],
+          origins: dict[str, str], expansions: dict[str, str], traces: Traces) -> None:
+    """Take a CRD of an unchanged document from the last build, as it was."""
+    prev, name = ctx.previous, crd.name
+    assert prev is not None
+    assert crd.reused is not None
+    out[name] = crd.entry
+    provenance.append(crd.reused)
+    origins[name] = prev.origins[name]
+    expansions[name] = prev.expansions[name]
+    text = ctx.previous_traces.texts.get(name)
+    if text:
+        traces.texts[name] = text
+
+
+def _source_uses(ctx: _Ctx, crds: dict[str, _Crd],
+                 expansions: dict[str, str]) -> dict[str, SourceUse]:
+    """Return, by source key, what this build took from each source of Katalog documents
+    that the next build may copy: every document merged, and none of its CRDs overridden,
+    disabled or expanded with a problem."""
+    out = {}
+    for node_id, key in ctx.keys.items():
+        docs = [ctx.used.get(k) for k, _ in _docs_of(ctx, node_id)]
+        if not docs or any(d is None for d in docs):
+            continue
+        names = [n for d in docs if d is not None for n in d.crds]
+        if all(n in crds and crds[n].source == node_id and not crds[n].overrides
+               and n in expansions for n in names):
+            out[key] = SourceUse(docs=tuple(d for d in docs if d is not None),
+                                 legacy=ctx.legacy_at.get(node_id))
+    return out
 
 
 def _expand(ctx: _Ctx, crd: _Crd, expansions: dict[str, str],
@@ -372,7 +538,7 @@ def _expand(ctx: _Ctx, crd: _Crd, expansions: dict[str, str],
         return ()
     prev = ctx.previous
     if prev is not None and prev.expansions.get(crd.name) == key:
-        entry, used = prev.katalog.spec.crds.get(crd.name), prev.provenance_of(crd.name)
+        entry, used = prev.katalog.spec.crds.get(crd.name), ctx.previous_provenance.get(crd.name)
         text = ctx.previous_traces.texts.get(crd.name)
         if entry is not None and used is not None and crd.name in prev.origins and text:
             crd.entry = entry
