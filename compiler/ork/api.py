@@ -376,14 +376,14 @@ def template(project: Project, options: BuildOptions, ctx: pipeline.Context, *,
     _require_bundleable(b, "resolve")
     resolved = b.resolved
     if crd is None:
-        data: Any = resolved.katalog.wire()
+        data: Any = resolved.full_katalog().wire()
         if output == "yaml":
             return katalog_text(resolved)
     else:
-        entry = resolved.katalog.spec.crds.get(crd)
+        entry = resolved.entry(crd)
         if entry is None:
             raise UsageError("usage", f"no CRD named {crd!r}",
-                             hint="CRDs: " + ", ".join(sorted(resolved.katalog.spec.crds)))
+                             hint="CRDs: " + ", ".join(sorted(resolved.entries)))
         data = {crd: entry.wire()}
     if output == "json":
         import json

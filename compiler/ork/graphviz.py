@@ -31,7 +31,7 @@ def crd_graph(resolved: Resolved, fmt: str) -> str:
     import networkx as nx
 
     g = nx.DiGraph()
-    crds = resolved.katalog.spec.crds
+    crds = resolved.crds
     for name in crds:
         g.add_node(name)
     for name, crd in crds.items():

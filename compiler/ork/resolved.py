@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import Field, TypeAdapter
 
 from .errors import Diagnostic, Loc, PathPart
-from .kinds import Katalog
+from .kinds import CRDEntry, Katalog
 from .sources import Frozen
 
 Path = tuple[PathPart, ...]
@@ -130,10 +130,20 @@ class Origin(Frozen):
     loc: Loc
 
 
+# A CRD's group, version, kind and the CRDs it depends on: what validate's checks across
+# CRDs read, kept so that they need not decode every entry.
+Summary = tuple[str, str, str, tuple[str, ...]]
+
+
 class Resolved(Frozen):
     """The merged, expanded Katalog with provenance, origins and merge warnings."""
 
-    katalog: Katalog
+    katalog: Katalog  # without its CRDs: those are ``entries`` (the whole: full_katalog())
+    # CRD -> the JSON of its resolved entry (:func:`encode_entry`), in the Katalog's order.
+    # Kept as text: a rebuild copies an unchanged CRD's text, and a stage decodes only the
+    # entries it reads (``entry``, ``crds``).
+    entries: dict[str, str] = Field(default_factory=dict)
+    summaries: dict[str, Summary] = Field(default_factory=dict)
     provenance: tuple[CrdProvenance, ...]
     # CRD -> the JSON of its origins (:func:`encode_origins`). Kept as text: only a
     # diagnostic or `ork why` reads a CRD's origins, and merge copies an unchanged CRD's
@@ -149,6 +159,21 @@ class Resolved(Frozen):
     # Source key (ork.merging.memo.source_key) -> what merge took from that imported
     # source of Katalog documents: the next merge copies its CRDs without parsing it.
     sources: dict[str, SourceUse] = Field(default_factory=dict)
+
+    @functools.cached_property
+    def crds(self) -> dict[str, CRDEntry]:
+        """Return every CRD's resolved entry, in the Katalog's order."""
+        return {name: decode_entry(text) for name, text in self.entries.items()}
+
+    def entry(self, crd: str) -> CRDEntry | None:
+        """Return one CRD's resolved entry, or None."""
+        text = self.entries.get(crd)
+        return decode_entry(text) if text is not None else None
+
+    def full_katalog(self) -> Katalog:
+        """Return the resolved Katalog with its CRDs, as ``ork template`` shows it."""
+        spec = self.katalog.spec.model_copy(update={"crds": self.crds})
+        return self.katalog.model_copy(update={"spec": spec})
 
     def origin(self, crd: str, path: Path) -> Loc | None:
         """Return where a value of a CRD was written: the nearest recorded ancestor's source
@@ -188,3 +213,27 @@ def encode_origins(origins: tuple[Origin, ...]) -> str:
 def decode_origins(text: str) -> tuple[Origin, ...]:
     """Return the origins a text holds (decoded once per text: origins are immutable)."""
     return _ORIGINS.validate_json(text)
+
+
+_ENTRIES: dict[str, CRDEntry] = {}  # text -> entry: decoded, or encoded by this process
+
+
+def encode_entry(entry: CRDEntry) -> str:
+    """Return the text of a CRD's resolved entry, as ``Resolved.entries`` keeps it."""
+    text = entry.model_dump_json(exclude_unset=True)
+    _ENTRIES.setdefault(text, entry)
+    return text
+
+
+def decode_entry(text: str) -> CRDEntry:
+    """Return the entry a text holds (decoded once per text: entries are immutable)."""
+    entry = _ENTRIES.get(text)
+    if entry is None:
+        entry = _ENTRIES[text] = CRDEntry.model_validate_json(text)
+    return entry
+
+
+def summary(entry: CRDEntry) -> Summary:
+    """Return what validate's checks across CRDs read of an entry."""
+    t = entry.api_types
+    return (t.group or "", t.version or "", t.kind, entry.dependency_names())

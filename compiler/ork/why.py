@@ -158,9 +158,9 @@ def answer(resolved: Resolved, graph: SourceGraph, locator: Locator, query: str,
         UsageError: an unknown CRD or path.
     """
     crd, text = parse_query(query)
-    entry = resolved.katalog.spec.crds.get(crd)
+    entry = resolved.entry(crd)
     if entry is None:
-        names = sorted(resolved.katalog.spec.crds)
+        names = sorted(resolved.entries)
         hint = _did_you_mean(crd, names) or "the Katalog has no CRDs"
         if crd in resolved.disabled:
             hint = f"{crd!r} is disabled (`enabled: false`), so the bundle does not carry it"

@@ -127,3 +127,18 @@ def test_a_changed_motif_reexpands_every_crd_that_imports_it(ork: Ork, tmp_path:
     assert ork("generate", "bundle", cwd=tmp_path).code == 0
     # sidecar-{(k + c) % 4} with k in 0..1, c in 0..4: sidecar-1 serves (0,1), (1,0), (1,4)
     assert sorted(calls["expanded"]) == ["app-0-1", "app-1-0", "app-1-4"]
+
+
+def test_a_crd_found_clean_for_ork_template_is_checked_again_for_a_bundle(
+        ork: Ork, tmp_path: Path) -> None:
+    # Validate skips the CRDs the last report found clean, by check key; `crdFile` is fine
+    # for `ork template` and refused in a bundle, so the key holds what the build is for.
+    generate.write("S", tmp_path)
+    katalog = tmp_path / "katalogs" / "katalog-1.yaml"
+    katalog.write_text(katalog.read_text().replace(
+        "      description: Synthetic CRD app-1-1\n",
+        "      description: Synthetic CRD app-1-1\n      crdFile: crds/app.yaml\n"))
+    assert ork("template", cwd=tmp_path).code == 0
+    result = ork("generate", "bundle", cwd=tmp_path)
+    assert result.code == 1
+    assert "error[crdfile-in-bundle]" in result.stderr

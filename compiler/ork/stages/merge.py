@@ -34,7 +34,10 @@ from ..resolved import (
     Resolved,
     SourceUse,
     Traces,
+    decode_entry,
+    encode_entry,
     encode_origins,
+    summary,
 )
 from ..sources import ImportEdge, SourceGraph, SourceNode
 from ..store import Store
@@ -48,7 +51,7 @@ class _Crd:
     """A CRD on its way through the merge."""
 
     name: str
-    entry: CRDEntry
+    model: CRDEntry | None  # None for a CRD copied from the last build: see ``text``
     source: str
     doc: int
     loc: Loc
@@ -59,6 +62,19 @@ class _Crd:
     origins_text: str | None = None  # copied from the last build with its expansion
     overrides: list[Loc] = field(default_factory=list)
     reused: CrdProvenance | None = None  # copied whole from the last build (its document's)
+    text: str | None = None  # the resolved entry of a copied CRD, as the last build wrote it
+
+    @property
+    def entry(self) -> CRDEntry:
+        """The CRD's entry (a copied CRD's is decoded only if something reads it)."""
+        if self.model is None:
+            assert self.text is not None
+            self.model = decode_entry(self.text)
+        return self.model
+
+    @entry.setter
+    def entry(self, value: CRDEntry) -> None:
+        self.model = value
 
 
 @dataclass(frozen=True)
@@ -343,16 +359,16 @@ def _reused(ctx: _Ctx, node_id: str, doc: int, use: DocumentUse,
     if prev is None or use.top != ctx.top or ctx.patched.intersection(use.crds):
         return None
     out = []
-    crds = prev.katalog.spec.crds
     for name in use.crds:
         p = ctx.previous_provenance.get(name)
-        entry = crds.get(name)
-        if (p is None or entry is None or p.via != via or p.source != node_id
-                or name not in prev.expansions or name not in prev.origins
+        text = prev.entries.get(name)
+        if (p is None or text is None or p.via != via or p.source != node_id
+                or name not in prev.summaries or name not in prev.expansions
+                or name not in prev.origins
                 or (p.motifs and name not in ctx.previous_traces.texts)):
             return None
         meta = Metadata.model_construct(name=p.katalog, version=p.version or None)
-        out.append(_Crd(name, entry, node_id, doc, p.loc, via, meta, reused=p))
+        out.append(_Crd(name, None, node_id, doc, p.loc, via, meta, reused=p, text=text))
     ctx.used[(node_id, doc)] = use
     return out
 
@@ -455,7 +471,8 @@ def _motif_edge(ctx: _Ctx, crd: _Crd, index: int) -> ImportEdge | None:
 
 def _finish(ctx: _Ctx, crds: dict[str, _Crd], layered: dict[str, blocks.Layered],
             meta: Metadata | None, standalone: tuple[Loc, ...]) -> Merged:
-    out: dict[str, CRDEntry] = {}
+    out: dict[str, str] = {}  # CRD -> the text of its resolved entry
+    summaries: dict[str, tuple[str, str, str, tuple[str, ...]]] = {}
     provenance: list[CrdProvenance] = []
     origins: dict[str, str] = {}
     disabled = []
@@ -464,7 +481,7 @@ def _finish(ctx: _Ctx, crds: dict[str, _Crd], layered: dict[str, blocks.Layered]
     for name in sorted(crds):
         crd = crds[name]
         if crd.reused is not None:
-            _copy(ctx, crd, out, provenance, origins, expansions, traces)
+            _copy(ctx, crd, out, summaries, provenance, origins, expansions, traces)
             continue
         _stamp(ctx, crd, meta)
         if not crd.entry.is_enabled:
@@ -472,7 +489,8 @@ def _finish(ctx: _Ctx, crds: dict[str, _Crd], layered: dict[str, blocks.Layered]
             provenance.append(_provenance(ctx, crd, (), enabled=False))
             continue
         motifs = _expand(ctx, crd, expansions, traces)
-        out[name] = crd.entry
+        out[name] = crd.text if crd.model is None and crd.text else encode_entry(crd.entry)
+        summaries[name] = summary(crd.entry)
         provenance.append(_provenance(ctx, crd, motifs))
         origins[name] = crd.origins_text or encode_origins(
             tuple(Origin(path=p, loc=loc) for p, loc in crd.origins))
@@ -482,24 +500,29 @@ def _finish(ctx: _Ctx, crds: dict[str, _Crd], layered: dict[str, blocks.Layered]
         "spec": {"crds": {}},
         **{b: acc.value for b, acc in layered.items() if acc.value is not None},
     })
-    katalog = katalog.model_copy(update={"spec": KatalogSpec.model_construct(crds=out)})
+    katalog = katalog.model_copy(update={"spec": KatalogSpec.model_construct(crds={})})
     warnings = tuple(ctx.errors.warnings) + tuple(
         _legacy_warning(loc, where) for loc, where in ctx.legacy)
     table = traces.to_bytes() if traces.texts else b""
-    resolved = Resolved(katalog=katalog, provenance=tuple(provenance), origins=origins,
+    resolved = Resolved(katalog=katalog, entries=out, summaries=summaries,
+                        provenance=tuple(provenance), origins=origins,
                         disabled=tuple(disabled), standalone=standalone, warnings=warnings,
                         expansions=expansions, traces=sha256(table) if table else "",
                         sources=_source_uses(ctx, crds, expansions))
     return Merged(resolved, traces)
 
 
-def _copy(ctx: _Ctx, crd: _Crd, out: dict[str, CRDEntry], provenance: list[CrdProvenance],
-          origins: dict[str, str], expansions: dict[str, str], traces: Traces) -> None:
+def _copy(ctx: _Ctx, crd: _Crd, out: dict[str, str],
+          summaries: dict[str, tuple[str, str, str, tuple[str, ...]]],
+          provenance: list[CrdProvenance], origins: dict[str, str], expansions: dict[str, str],
+          traces: Traces) -> None:
     """Take a CRD of an unchanged document from the last build, as it was."""
     prev, name = ctx.previous, crd.name
     assert prev is not None
     assert crd.reused is not None
-    out[name] = crd.entry
+    assert crd.text is not None
+    out[name] = crd.text
+    summaries[name] = prev.summaries[name]
     provenance.append(crd.reused)
     origins[name] = prev.origins[name]
     expansions[name] = prev.expansions[name]
@@ -538,10 +561,10 @@ def _expand(ctx: _Ctx, crd: _Crd, expansions: dict[str, str],
         return ()
     prev = ctx.previous
     if prev is not None and prev.expansions.get(crd.name) == key:
-        entry, used = prev.katalog.spec.crds.get(crd.name), ctx.previous_provenance.get(crd.name)
+        entry, used = prev.entries.get(crd.name), ctx.previous_provenance.get(crd.name)
         text = ctx.previous_traces.texts.get(crd.name)
         if entry is not None and used is not None and crd.name in prev.origins and text:
-            crd.entry = entry
+            crd.model, crd.text = None, entry  # decoded only if read
             crd.origins_text = prev.origins[crd.name]
             traces.texts[crd.name] = text
             return used.motifs

@@ -45,7 +45,7 @@ def run(resolved: Resolved, graph: SourceGraph, options: Options,
     """Return the bundle and lock bytes for a resolved, validated Katalog (reusing the
     CRD parts of the last render that ``memo`` holds: ork.rendering.parts)."""
     lock = lock or lockfile.from_graph(graph)
-    crds = resolved.katalog.spec.crds
+    crds = resolved.entries
     memo = memo or parts.Memo()
     per_crd = _parts(resolved, graph, locator, memo)
     katalog = resolved.katalog.model_dump(mode="json", by_alias=True, exclude_unset=True,
@@ -89,20 +89,21 @@ def _parts(resolved: Resolved, graph: SourceGraph, locator: Locator,
            memo: parts.Memo) -> dict[str, parts.Part]:
     """Return every CRD's part: an enabled CRD has both entries, and a CRD found in only one
     of the Katalog and the provenance has an empty entry in the other."""
-    crds = resolved.katalog.spec.crds
+    crds = resolved.entries
     prov = {p.crd: p for p in resolved.provenance if p.enabled}
     nodes = {n.id: n for n in graph.nodes}
     out = {}
     for name in sorted(set(crds) | set(prov)):
-        entry, p, resolved_key = crds.get(name), prov.get(name), resolved.expansions.get(name)
+        p, resolved_key = prov.get(name), resolved.expansions.get(name)
 
-        def make(name: str = name, entry: Any = entry, p: CrdProvenance | None = p) -> parts.Part:
+        def make(name: str = name, p: CrdProvenance | None = p) -> parts.Part:
+            entry = resolved.entry(name)  # decoded only for a part not kept from the last render
             return parts.Part(
                 yamlout.entries({name: entry.wire()}) if entry is not None else "",
                 yamlout.entries({name: _crd(p, nodes, locator)}) if p is not None else "",
                 tuple(rbac.grants(entry)) if entry is not None else ())
 
-        usable = resolved_key is not None and p is not None and entry is not None
+        usable = resolved_key is not None and p is not None and name in crds
         key = parts.part_key(resolved_key, p, nodes) if usable else None  # type: ignore[arg-type]
         out[name] = memo.part(key, make)
     return out
@@ -110,7 +111,7 @@ def _parts(resolved: Resolved, graph: SourceGraph, locator: Locator,
 
 def katalog_text(resolved: Resolved) -> str:
     """Return ``katalog.yaml``: the resolved Katalog as ``ork template`` prints it."""
-    return yamlout.dump(resolved.katalog.wire())
+    return yamlout.dump(resolved.full_katalog().wire())
 
 
 def _namespace(name: str) -> dict[str, Any]:

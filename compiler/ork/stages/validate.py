@@ -21,8 +21,8 @@ class Report(Frozen):
     """All diagnostics of a resolved Katalog: errors first matter, warnings are kept."""
 
     diagnostics: tuple[Diagnostic, ...] = ()
-    # The CRDs whose template strings and conditions were checked and found clean, by
-    # check key (:func:`check_key`): the next report need not check them again.
+    # The CRDs whose values, template strings and conditions were checked and found clean,
+    # by check key (:func:`check_key`): the next report need not check them again.
     clean: tuple[str, ...] = ()
 
     @property
@@ -38,29 +38,30 @@ class Options:
     for_bundle: bool = True
 
 
-def check_key(resolved_key: str) -> str:
-    """Return the key of a CRD's string checks: its resolved key (equal keys, equal entry
-    and origins: ork.merging.memo) and the versions of ork and of this stage."""
-    return digest([__version__, STAGE_VERSIONS["validate"], resolved_key])
+def check_key(resolved_key: str, options: Options) -> str:
+    """Return the key of a CRD's own checks: its resolved key (equal keys, equal entry and
+    origins: ork.merging.memo), the options, and the versions of ork and of this stage."""
+    return digest([__version__, STAGE_VERSIONS["validate"], resolved_key, options.for_bundle])
 
 
 def run(resolved: Resolved, options: Options, clean: frozenset[str] = frozenset()) -> Report:
     """Return the validation report of a resolved Katalog (never raises for user errors).
 
-    ``clean``: check keys found clean before (the last report's), whose string checks are
-    skipped: a rebuild after one Katalog changed checks that Katalog's strings only.
+    ``clean``: check keys found clean before (the last report's), whose own checks (values,
+    strings) are skipped, their entries not even decoded: a rebuild after one Katalog
+    changed checks that Katalog's CRDs only. The checks across CRDs read every CRD's
+    summary (``Resolved.summaries``).
     """
 
     def locate(crd: str, path: tuple[PathPart, ...]) -> Loc | None:
         return resolved.origin(crd, path)
 
     errors: list[OrkError] = []
-    errors += values.check(resolved, locate, for_bundle=options.for_bundle)
     errors += graph.check(resolved, locate)
     found_clean = []
-    for name, crd in resolved.katalog.spec.crds.items():
+    for name in resolved.entries:
         resolved_key = resolved.expansions.get(name)
-        key = check_key(resolved_key) if resolved_key is not None else None
+        key = check_key(resolved_key, options) if resolved_key is not None else None
         if key is not None and key in clean:
             found_clean.append(key)
             continue
@@ -68,7 +69,10 @@ def run(resolved: Resolved, options: Options, clean: frozenset[str] = frozenset(
         def at(path: tuple[PathPart, ...], name: str = name) -> Loc | None:
             return locate(name, path)
 
-        problems = strings.check_tree(crd.wire(), at, motif_inputs=None)
+        crd = resolved.entry(name)
+        assert crd is not None
+        problems = values.check(name, crd, locate, for_bundle=options.for_bundle)
+        problems += strings.check_tree(crd.wire(), at, motif_inputs=None)
         errors += problems
         if key is not None and not problems:
             found_clean.append(key)

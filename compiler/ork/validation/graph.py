@@ -19,9 +19,8 @@ def check(resolved: Resolved, locate: Locate) -> list[OrkError]:
 def _gvks(resolved: Resolved, locate: Locate) -> list[OrkError]:
     seen: dict[tuple[str, str, str], str] = {}
     errors: list[OrkError] = []
-    for name, crd in resolved.katalog.spec.crds.items():
-        t = crd.api_types
-        gvk = (t.group or "", t.version or "", t.kind)
+    for name, (group, version, kind, _) in resolved.summaries.items():
+        gvk = (group, version, kind)
         if gvk in seen:
             other = seen[gvk]
             shown = "/".join(p for p in gvk if p)
@@ -36,11 +35,11 @@ def _gvks(resolved: Resolved, locate: Locate) -> list[OrkError]:
 
 
 def _dependencies(resolved: Resolved, locate: Locate) -> list[OrkError]:
-    crds = resolved.katalog.spec.crds
+    crds = resolved.summaries
     disabled = set(resolved.disabled)
     errors: list[OrkError] = []
-    for name, crd in crds.items():
-        for i, dep in enumerate(crd.dependency_names()):
+    for name, (*_, deps) in crds.items():
+        for i, dep in enumerate(deps):
             if dep != name and dep not in disabled and dep in crds:
                 continue  # fine: its location (which decodes origins) is not needed
             loc = locate(name, ("dependsOn", i))
@@ -71,9 +70,8 @@ MAX_CYCLES = 20  # cycles listed; a dense graph has exponentially many
 def _cycles(resolved: Resolved, locate: Locate) -> list[OrkError]:
     """One dependency-cycle per cycle of the dependsOn graph (up to MAX_CYCLES), each
     starting at its first CRD by name, shortest first."""
-    crds = resolved.katalog.spec.crds
-    edges = {n: [d for d in crds[n].dependency_names() if d != n and d in crds]
-             for n in crds}
+    crds = {name: summary[3] for name, summary in resolved.summaries.items()}
+    edges = {n: [d for d in crds[n] if d != n and d in crds] for n in crds}
     # graphlib (standard library, cheap to import) says whether there is a cycle at all;
     # networkx finds them and gives them in order, which only a failing build needs.
     try:
@@ -97,7 +95,7 @@ def _cycles(resolved: Resolved, locate: Locate) -> list[OrkError]:
     for cycle in cycles:
         pairs = list(zip(cycle, cycle[1:] + cycle[:1], strict=True))
         notes = [Note(f"{u} depends on {v}",
-                      loc=locate(u, ("dependsOn", crds[u].dependency_names().index(v))))
+                      loc=locate(u, ("dependsOn", crds[u].index(v))))
                  for u, v in pairs]
         errors.append(GraphError(
             "dependency-cycle", "dependsOn cycle: " + " -> ".join([*cycle, cycle[0]]),

@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 from ..errors import InputError, Loc, OrkError, PathPart
 from ..kinds import CRDEntry
-from ..resolved import Resolved
 
 Locate = Callable[[str, tuple[PathPart, ...]], Loc | None]
 
@@ -15,12 +14,9 @@ RFC1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 GO_DURATION = re.compile(r"^(0|([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+)$")
 
 
-def check(resolved: Resolved, locate: Locate, *, for_bundle: bool) -> list[OrkError]:
-    """Return the value problems of every CRD of a resolved Katalog."""
-    errors: list[OrkError] = []
-    for name, crd in resolved.katalog.spec.crds.items():
-        errors.extend(_crd(name, crd, locate, for_bundle=for_bundle))
-    return errors
+def check(name: str, crd: CRDEntry, locate: Locate, *, for_bundle: bool) -> list[OrkError]:
+    """Return the value problems of one CRD of a resolved Katalog."""
+    return _crd(name, crd, locate, for_bundle=for_bundle)
 
 
 def valid_name(name: str) -> bool:
