@@ -1,7 +1,5 @@
 """Conditions (``when`` / ``or``), admission rules and status fields."""
 
-from __future__ import annotations
-
 from pydantic import Field
 
 from .base import Bool, Model, Scalar, Str

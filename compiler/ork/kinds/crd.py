@@ -1,7 +1,5 @@
 """The CRD entry of a Katalog, and the partial entry a Komposer uses to override one."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from pydantic import Field, field_serializer, field_validator

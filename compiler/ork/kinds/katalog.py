@@ -1,7 +1,5 @@
 """The Katalog kind: an operator, i.e. a map of CRDs and the blocks they share."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from .base import Model, PassAny, PassList, Str

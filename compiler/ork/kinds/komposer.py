@@ -1,7 +1,5 @@
 """The Komposer kind: a platform that imports Katalogs and overrides their CRDs."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from .base import Bool, Model, PassAny, PassList, Str

@@ -1,7 +1,5 @@
 """The Motif kind: a reusable resource pattern with typed inputs."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from .base import Bool, Model, Scalar, Str

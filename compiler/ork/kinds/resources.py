@@ -4,8 +4,6 @@ Every string may hold a template, so fields that Kubernetes types as integers or
 accept either the literal or a template string; the runtime converts what it renders.
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 from pydantic import ConfigDict, Field, model_validator

@@ -1,7 +1,5 @@
 """The Simulate kind (run by ``ork simulate``) and the E2E kind (shape only)."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from .base import Bool, Int, Model, PassAny, PassList, Str
