@@ -1,6 +1,7 @@
 """The model classes are built cheaply without changing what a document may say: their
-modules do not postpone annotations, and the wire types spelled out as core schemas
-(kinds.base.Schema) are the ones pydantic would derive."""
+modules do not postpone annotations, the wire types spelled out as core schemas
+(kinds.base.Schema) are the ones pydantic would derive, and ork's alias generator gives
+pydantic's camelCase keys."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
 )
+from pydantic.alias_generators import to_camel
 
 from ork.kinds import base, conditions, crd, katalog, komposer, motif, resources, simulate
 
@@ -55,6 +57,13 @@ def test_a_model_module_does_not_postpone_its_annotations(module: Any) -> None:
     # `from __future__ import annotations` binds this name; pydantic would then evaluate
     # every field's annotation from its text (kinds/__init__.py).
     assert "annotations" not in vars(module)
+
+
+def test_every_wire_key_is_pydantics_camel_case() -> None:
+    names = {n for m in _models() for n, f in m.model_fields.items()
+             if f.alias_priority == 1}  # not `in_`, `or_`, `with_`: their alias is written
+    assert len(names) > 100
+    assert {n: base.camel(n) for n in names} == {n: to_camel(n) for n in names}
 
 
 def test_a_written_out_type_keeps_its_errors() -> None:

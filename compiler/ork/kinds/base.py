@@ -4,18 +4,27 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
-from pydantic.alias_generators import to_camel
 from pydantic_core import CoreSchema
 from pydantic_core import core_schema as cs
 
 API_VERSION = "orkestra.orkspace.io/v1"
 
 
+def camel(name: str) -> str:
+    """Return the wire key of a field: ``api_version`` -> ``apiVersion``.
+
+    Pydantic's ``to_camel`` gives the same keys (tests/unit/test_kinds_schemas.py) through
+    two regular expressions per field: ≈ 450 fields cost every start-up ≈ 1 ms more.
+    """
+    head, *words = name.split("_")
+    return head + "".join(word.capitalize() for word in words)
+
+
 class Model(BaseModel):
     """Frozen, strict about unknown keys, camelCase on the wire."""
 
     model_config = ConfigDict(
-        frozen=True, extra="forbid", alias_generator=to_camel, populate_by_name=True,
+        frozen=True, extra="forbid", alias_generator=camel, populate_by_name=True,
         serialize_by_alias=True,
     )
 
