@@ -33,6 +33,7 @@ from ..resolved import (
     Origin,
     Resolved,
     SourceUse,
+    Summary,
     Traces,
     decode_entry,
     encode_entry,
@@ -472,7 +473,7 @@ def _motif_edge(ctx: _Ctx, crd: _Crd, index: int) -> ImportEdge | None:
 def _finish(ctx: _Ctx, crds: dict[str, _Crd], layered: dict[str, blocks.Layered],
             meta: Metadata | None, standalone: tuple[Loc, ...]) -> Merged:
     out: dict[str, str] = {}  # CRD -> the text of its resolved entry
-    summaries: dict[str, tuple[str, str, str, tuple[str, ...]]] = {}
+    summaries: dict[str, Summary] = {}
     provenance: list[CrdProvenance] = []
     origins: dict[str, str] = {}
     disabled = []
@@ -513,7 +514,7 @@ def _finish(ctx: _Ctx, crds: dict[str, _Crd], layered: dict[str, blocks.Layered]
 
 
 def _copy(ctx: _Ctx, crd: _Crd, out: dict[str, str],
-          summaries: dict[str, tuple[str, str, str, tuple[str, ...]]],
+          summaries: dict[str, Summary],
           provenance: list[CrdProvenance], origins: dict[str, str], expansions: dict[str, str],
           traces: Traces) -> None:
     """Take a CRD of an unchanged document from the last build, as it was."""
