@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ork import yamlout
-from ork.yamlout import Emitted, dump, dump_all, entries
+from ork.yamlout import Dumped, Emitted, dump, dump_all, entries
 
 
 def test_block_style_with_indented_sequences() -> None:
@@ -93,6 +93,22 @@ def test_emitted_entries_splice_to_the_bytes_of_the_whole_mapping(mapping: dict[
 
     parts = Emitted("\n".join(entries({k: v}) for k, v in mapping.items()))
     assert dump(nest(parts)) == dump(nest(mapping))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_values)
+def test_a_dumped_document_is_the_literal_block_its_text_would_be(value: Any) -> None:
+    # Render places katalog.yaml in the ConfigMap without the emitter scanning it again.
+    text = dump(value)
+    assert yamlout._is_block(text)
+    assert dump({"a": Dumped(text), "b": [Dumped(text)]}) == dump({"a": text, "b": [text]})
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="a \n", max_size=30), st.sampled_from(["", " ", "    "]))
+def test_indenting_leaves_empty_lines_empty(text: str, pad: str) -> None:
+    assert yamlout._indented(text, pad) == "\n".join(
+        pad + line if line else line for line in text.split("\n"))
 
 
 def test_an_empty_splice_is_an_empty_mapping() -> None:

@@ -79,7 +79,8 @@ def run(resolved: Resolved, graph: SourceGraph, options: Options,
                       "annotations": {
                           KATALOG_DIGEST: canonical.sha256(katalog_yaml.encode("utf-8")),
                           LOCK_DIGEST: lock.digest()}},
-         "data": {"katalog.yaml": katalog_yaml, "provenance.yaml": provenance_yaml}},
+         "data": {"katalog.yaml": yamlout.Dumped(katalog_yaml),
+                  "provenance.yaml": yamlout.Dumped(provenance_yaml)}},
     ]
     return Rendered(yamlout.dump_all(docs).encode("utf-8"), lockfile.dumps(lock),
                     memo.table())
