@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
+import marshal
+import sys
 
-from ork.rendering.parts import Memo, Part
+from ork.rendering.parts import HEADER, Memo, Part
 
 PART = Part("a:\n  b: 1", "a:\n  source: {}", (("apps", "deployments", ("get", "list")),))
 
@@ -25,7 +26,7 @@ def test_a_part_of_the_last_table_is_reused_and_kept_for_the_next() -> None:
     assert _made(first, "k1")
     second = Memo(first.table())
     assert not _made(second, "k1")
-    assert json.loads(second.table()) == json.loads(first.table())
+    assert second.table() == first.table()
 
 
 def test_only_the_parts_used_are_kept() -> None:
@@ -34,17 +35,30 @@ def test_only_the_parts_used_are_kept() -> None:
     _made(first, "k2")
     second = Memo(first.table())
     _made(second, "k2")
-    assert list(json.loads(second.table())) == ["k2"]
+    assert list(marshal.loads(second.table().removeprefix(HEADER))) == ["k2"]
 
 
 def test_a_part_without_a_key_is_always_made_and_never_kept() -> None:
     memo = Memo()
     assert _made(memo, None)
     assert _made(memo, None)
-    assert memo.table() == b"{}"
+    assert memo.table() == HEADER + marshal.dumps({}, 2)
 
 
 def test_an_unreadable_table_or_part_is_made_again() -> None:
-    for table in (b"not json", b"[]", b'{"k1": 3}', b'{"k1": ["a", 2, []]}',
-                  b'{"k1": ["a", "b", [["g", "r"]]]}', b'{"k1": ["a", "b", 7]}'):
-        assert _made(Memo(table), "k1"), table
+    whole = Memo()
+    _made(whole, "k1")
+    table = whole.table()
+    for bad in (b"", b"not a table", b'{"k1": ["a", "b", []]}', HEADER, HEADER + b"junk",
+                table[:-3], table.replace(HEADER, HEADER.replace(b"marshal/2", b"marshal/3")),
+                *(HEADER + marshal.dumps(value, 2) for value in (
+                    [], {"k1": 3}, {"k1": ("a", 2, ())}, {"k1": ("a", "b")},
+                    {"k1": ["a", "b", ()]}, {"k1": ("a", "b", 7)}))):
+        assert _made(Memo(bad), "k1"), bad
+    assert not _made(Memo(table), "k1")
+
+
+def test_a_table_names_the_python_that_wrote_it() -> None:
+    # marshal's format may change with Python's version: another one's table reads as empty.
+    version = f"{sys.implementation.name}-{sys.version_info[0]}.{sys.version_info[1]}"
+    assert HEADER.decode().split() == ["ork-parts/1", "marshal/2", version]

@@ -36,7 +36,7 @@ class Rendered:
 
     bundle: bytes
     lock: bytes
-    parts: bytes = b"{}"  # the table of CRD parts, for the next render
+    parts: bytes  # the table of CRD parts, for the next render
 
 
 def run(resolved: Resolved, graph: SourceGraph, options: Options,
