@@ -5,7 +5,10 @@ from __future__ import annotations
 import marshal
 import sys
 
-from ork.rendering.parts import HEADER, Memo, Part
+from ork.errors import Loc
+from ork.rendering.parts import HEADER, Memo, Part, PartKeys
+from ork.resolved import CrdProvenance
+from ork.sources import SourceNode
 
 PART = Part("a:\n  b: 1", "a:\n  source: {}", (("apps", "deployments", ("get", "list")),))
 
@@ -62,3 +65,30 @@ def test_a_table_names_the_python_that_wrote_it() -> None:
     # marshal's format may change with Python's version: another one's table reads as empty.
     version = f"{sys.implementation.name}-{sys.version_info[0]}.{sys.version_info[1]}"
     assert HEADER.decode().split() == ["ork-parts/1", "marshal/2", version]
+
+
+def _node(node_id: str, **fields: str) -> SourceNode:
+    return SourceNode(**{"id": node_id, "display": node_id.removeprefix("file:"),
+                         "kinds": ("Katalog",), "remote": False, "digest": "sha256:d",
+                         "content": "sha256:c", "docs": "sha256:p", "spans": "sha256:s",
+                         **fields})
+
+
+def test_a_part_key_changes_with_whatever_provenance_yaml_reads() -> None:
+    nodes = {"file:k.yaml": _node("file:k.yaml")}
+    prov = CrdProvenance(crd="a", source="file:k.yaml", via=("file:k.yaml",),
+                         loc=Loc(source="file:k.yaml", doc=0, path=("spec", "crds", "a")),
+                         katalog="k", version="v1")
+    key = PartKeys(nodes).key("sha256:r", prov)
+    assert PartKeys(dict(nodes)).key("sha256:r", prov.model_copy()) == key
+    others = [
+        PartKeys(nodes).key("sha256:q", prov),  # the entry or its Motif uses
+        PartKeys({"file:k.yaml": _node("file:k.yaml", spans="sha256:t")}).key("sha256:r", prov),
+        PartKeys({"file:k.yaml": _node("file:k.yaml", digest="sha256:e")}).key("sha256:r", prov),
+        PartKeys(nodes).key("sha256:r", prov.model_copy(update={"version": "v2"})),
+        PartKeys(nodes).key("sha256:r", prov.model_copy(
+            update={"loc": Loc(source="file:k.yaml", doc=1, path=("spec", "crds", "a"))})),
+        PartKeys(nodes).key("sha256:r", prov.model_copy(  # a source not in the graph
+            update={"via": ("file:c.yaml", "file:k.yaml")})),
+    ]
+    assert len({key, *others}) == 1 + len(others)

@@ -93,6 +93,7 @@ def _parts(resolved: Resolved, graph: SourceGraph, locator: Locator,
     crds = resolved.entries
     prov = {p.crd: p for p in resolved.provenance if p.enabled}
     nodes = {n.id: n for n in graph.nodes}
+    keys = parts.PartKeys(nodes)
     out = {}
     for name in sorted(set(crds) | set(prov)):
         p, resolved_key = prov.get(name), resolved.expansions.get(name)
@@ -105,7 +106,7 @@ def _parts(resolved: Resolved, graph: SourceGraph, locator: Locator,
                 tuple(rbac.grants(entry)) if entry is not None else ())
 
         usable = resolved_key is not None and p is not None and name in crds
-        key = parts.part_key(resolved_key, p, nodes) if usable else None  # type: ignore[arg-type]
+        key = keys.key(resolved_key, p) if usable else None  # type: ignore[arg-type]
         out[name] = memo.part(key, make)
     return out
 
