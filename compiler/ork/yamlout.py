@@ -57,7 +57,8 @@ def dump(value: Any) -> str:
     """Return one YAML document (no ``---`` marker), ending in a newline."""
     lines: list[str] = []
     _node(value, 0, lines)
-    return "\n".join(lines) + "\n"
+    lines.append("")  # the final newline, without copying the document once more
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,12 @@ def entries(mapping: dict[str, Any]) -> str:
 
 def dump_all(documents: list[Any]) -> str:
     """Return a YAML stream where every document starts with ``---``."""
-    return "".join("---\n" + dump(d) for d in documents)
+    lines: list[str] = []
+    for document in documents:  # one join: a bundle's documents are not copied twice more
+        lines.append("---")
+        _node(document, 0, lines)
+    lines.append("")
+    return "\n".join(lines)
 
 
 def _node(value: Any, indent: int, out: list[str]) -> None:
