@@ -24,6 +24,7 @@ from .locking import (
     placeholders,
     unpinned_tags,
 )
+from .store import Vanished
 
 DEFAULT_ENTRIES = ("komposer.yaml", "katalog.yaml")
 
@@ -435,11 +436,12 @@ def why(project: Project, options: BuildOptions, ctx: pipeline.Context, query: s
     """
     from . import why as why_
 
-    b = build(project, options, ctx, until="validate")
+    def answer(b: pipeline.Build) -> str:
+        result = why_.answer(b.resolved, b.graph, b.locator(), query, b.traces())
+        return why_.to_json(result) if output == "json" else why_.to_text(result)
+
     try:
-        traces = b.traces()
-    except pipeline.Vanished:  # the table went missing from the cache: merge again
-        b = build(project, options, dataclasses.replace(ctx, reuse=False), until="validate")
-        traces = b.traces()
-    result = why_.answer(b.resolved, b.graph, b.locator(), query, traces)
-    return why_.to_json(result) if output == "json" else why_.to_text(result)
+        return answer(build(project, options, ctx, until="validate"))
+    except Vanished:  # the traces or a span index went missing from the cache
+        return answer(build(project, options, dataclasses.replace(ctx, reuse=False),
+                            until="validate"))

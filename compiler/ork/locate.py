@@ -14,7 +14,7 @@ from typing import Any
 from . import yamlsrc
 from .errors import Diagnostic, InputError, Loc, Note, PathPart, Span
 from .sources import SourceGraph
-from .store import Store
+from .store import Store, Vanished
 
 Path = tuple[PathPart, ...]
 
@@ -31,7 +31,11 @@ class Locator:
         self._docs: dict[str, dict[int, Any]] = {}
 
     def span(self, loc: Loc | None) -> Span | None:
-        """Return the span of a location, or None when it cannot be found."""
+        """Return the span of a location, or None when it cannot be found.
+
+        Raises:
+            Vanished: the source's span index is no longer in the cache.
+        """
         if loc is None or loc.source not in self._nodes:
             return None
         node = self._nodes[loc.source]
@@ -60,8 +64,17 @@ class Locator:
         return replace(diag, span=span, notes=notes)
 
     def _index(self, node_id: str) -> dict[tuple[int, Path], Any]:
+        """The span index of a source.
+
+        Raises:
+            Vanished: it is missing from the cache, or was corrupt (a span is never
+                guessed: render writes line numbers into provenance.yaml).
+        """
         if node_id not in self._spans:
-            data = self._store.get_json(self._nodes[node_id].spans) or []
+            digest = self._nodes[node_id].spans
+            data = self._store.get_json(digest)
+            if data is None:
+                raise Vanished(digest)
             self._spans[node_id] = {(doc, tuple(p)): e for doc, entries in data
                                     for p, e in entries}
         return self._spans[node_id]

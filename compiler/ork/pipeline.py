@@ -28,7 +28,7 @@ from . import __version__, diagjson
 from .canonical import digest
 from .errors import Diagnostic, OrkError
 from .stageversions import STAGE_VERSIONS
-from .store import Store
+from .store import Store, Vanished
 
 if TYPE_CHECKING:
     from .locate import Locator
@@ -106,10 +106,6 @@ class Context:
     remote: RemoteFactory | None = None
     reporter: Reporter = field(default_factory=QuietReporter)
     reuse: bool = True
-
-
-class Vanished(Exception):
-    """An object a stored stage result points to is missing, or was corrupt and discarded."""
 
 
 @dataclass
@@ -271,7 +267,7 @@ def _fetch(req: Request, ctx: Context) -> Build:
     from .stages import fetch
 
     result = fetch.run(fetch.FetchRequest(req.root, req.entries, req.allow_outside_root,
-                                          req.max_file_size), ctx.store,
+                                          req.max_file_size, verify=not ctx.reuse), ctx.store,
                        ctx.remote(dict(req.pins), req.locked) if ctx.remote else None)
     files = dict(result.local_files)
     changed = sorted(p for p in set(files) | set(before) if files.get(p) != before.get(p))
@@ -399,7 +395,7 @@ def _run_merge(build: Build, last: dict[str, Any] | None) -> tuple[bytes, list[D
         raise _located(build, err) from None
     resolved = merged.resolved
     if resolved.traces:
-        store.put(merged.traces.to_bytes())  # before the resolved Katalog that names it
+        store.put(merged.traces)  # before the resolved Katalog that names it
     build._resolved = resolved
     # Not canonical JSON (fields in model order, mappings in the order merge made them,
     # which never depends on the input's key order): 5× faster than sorting 1.5 MB, and

@@ -8,6 +8,8 @@ bytes of a clean build, and afterwards every object in the cache is whole.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,7 +17,7 @@ import pytest
 
 from tests.conftest import Ork
 
-from .checks import HEX64, unverified_objects
+from .checks import HEX64, objects, unverified_objects
 
 KATALOG = """\
 apiVersion: orkestra.orkspace.io/v1
@@ -122,3 +124,32 @@ def test_damaged_stage_records_are_rebuilt(ork: Ork, built: tuple[Path, bytes, b
             damage(path)
             _rebuilds(ork, root, bundle, lock, f"{damage.__name__} {path.relative_to(cache)}")
             path.write_bytes(saved)
+
+
+def test_a_lost_span_index_is_parsed_again_never_guessed(ork: Ork, tmp_path: Path,
+                                                         built: tuple[Path, bytes, bytes]) -> None:
+    """Fetch checks only that an unchanged file's span index is present; whoever reads it
+    verifies it. Render reads it for the line numbers of provenance.yaml, so a lost one
+    must make the build run again, never place a CRD at line 1."""
+    root, _, _ = built
+    assert ork("generate", "bundle", cwd=root).code == 0  # fetched with the lock's pins
+    cache = root.parent / "ork-cache"
+    raw = hashlib.sha256((root / "katalog.yaml").read_bytes()).hexdigest()
+    spans = json.loads((cache / "parsed-v2" / raw[:2] / raw).read_text())["spans"]
+    outputs = [json.loads(data) for data in objects(cache).values() if data.startswith(b"{")]
+    tables = [o["parts"] for o in outputs if isinstance(o, dict) and "parts" in o]
+    assert tables, "no render output in the cache"
+    for digest in [spans, *tables]:  # no kept parts: every CRD's part is made again
+        hexd = digest.removeprefix("sha256:")
+        (cache / "objects" / "sha256" / hexd[:2] / hexd).unlink()
+
+    again = ork("generate", "bundle", "-n", "elsewhere", cwd=root)  # fetch, merge: hits
+    assert again.code == 0, again
+    cold = tmp_path / "cold"
+    cold.mkdir()
+    (cold / "katalog.yaml").write_text(KATALOG)
+    expected = ork("generate", "bundle", "-n", "elsewhere", cwd=cold,
+                   env={"ORK_CACHE_DIR": str(tmp_path / "cold-cache")})
+    assert expected.code == 0, expected
+    assert (root / "bundle.yaml").read_bytes() == (cold / "bundle.yaml").read_bytes()
+    assert "line: 6" in (root / "bundle.yaml").read_text()

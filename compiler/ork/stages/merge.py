@@ -125,10 +125,11 @@ class _Ctx:
 
 @dataclass(frozen=True)
 class Merged:
-    """The resolved Katalog, and the table of Motif traces it names by digest."""
+    """The resolved Katalog, and the table of Motif traces it names by digest (as stored:
+    ``Traces.to_bytes``, empty when no CRD imports Motifs)."""
 
     resolved: Resolved
-    traces: Traces
+    traces: bytes
 
 
 def run(graph: SourceGraph, store: Store, previous: Resolved | None = None,
@@ -510,7 +511,7 @@ def _finish(ctx: _Ctx, crds: dict[str, _Crd], layered: dict[str, blocks.Layered]
                         disabled=tuple(disabled), standalone=standalone, warnings=warnings,
                         expansions=expansions, traces=sha256(table) if table else "",
                         sources=_source_uses(ctx, crds, expansions))
-    return Merged(resolved, traces)
+    return Merged(resolved, table)
 
 
 def _copy(ctx: _Ctx, crd: _Crd, out: dict[str, str],
