@@ -56,6 +56,11 @@ class Traces:
     More than half of what Motif expansion records is these traces; stored apart from the
     resolved Katalog (which names the table by digest), they cost nothing to the stages
     that never read them, and merge copies an unchanged CRD's text without decoding it.
+
+    Stored one CRD per line, in name order: the name as a JSON string, a tab, the text.
+    A text is JSON as pydantic writes it, which holds no raw tab or newline, so reading
+    the table splits lines rather than parsing a JSON object of 200 long strings whose
+    every quote is escaped (0.2 ms rather than 3 ms for the 770 kB table of M).
     """
 
     def __init__(self, texts: dict[str, str] | None = None) -> None:
@@ -74,20 +79,24 @@ class Traces:
         return _TRACES.validate_json(text)
 
     def to_bytes(self) -> bytes:
-        """Return the table as stored (sorted keys, so equal tables are equal bytes)."""
-        return json.dumps(self.texts, sort_keys=True, ensure_ascii=False,
-                          separators=(",", ":")).encode("utf-8")
+        """Return the table as stored (in name order, so equal tables are equal bytes)."""
+        return "".join(json.dumps(name, ensure_ascii=False) + "\t" + self.texts[name] + "\n"
+                       for name in sorted(self.texts)).encode("utf-8")
 
     @classmethod
     def from_bytes(cls, raw: bytes | None) -> Traces:
         """Return a stored table; an unreadable one is empty."""
+        texts = {}
         try:
-            data = json.loads(raw) if raw is not None else {}
-        except ValueError:
+            for line in (raw or b"").decode("utf-8").split("\n")[:-1]:
+                name, tab, text = line.partition("\t")
+                key = json.loads(name)
+                if not tab or not isinstance(key, str):
+                    return cls()
+                texts[key] = text
+        except ValueError:  # UnicodeDecodeError too
             return cls()
-        if not isinstance(data, dict):
-            return cls()
-        return cls({k: v for k, v in data.items() if isinstance(v, str)})
+        return cls(texts)
 
 
 class CrdProvenance(Frozen):

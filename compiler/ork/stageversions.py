@@ -5,4 +5,4 @@ cache written by an older meaning is never served. Kept in a module of its own, 
 nothing, because the fast path must stay cheap to import.
 """
 
-STAGE_VERSIONS = {"fetch": 2, "merge": 13, "validate": 8, "render": 4}
+STAGE_VERSIONS = {"fetch": 2, "merge": 14, "validate": 8, "render": 4}

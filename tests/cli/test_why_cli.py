@@ -242,7 +242,7 @@ def test_a_motif_binding_when_the_traces_left_the_cache(project: Path, ork: Ork,
     # rather than answer without them.
     before = why_json(ork, f"{DEPLOYMENT}.image", project)
     tables = [p for p in (tmp_path / "ork-cache" / "objects").rglob("*")
-              if p.is_file() and p.read_bytes().startswith(b'{"webapp":"[{')]
+              if p.is_file() and p.read_bytes().startswith(b'"webapp"\t[{')]
     assert len(tables) == 1
     tables[0].unlink()
     assert why_json(ork, f"{DEPLOYMENT}.image", project) == before

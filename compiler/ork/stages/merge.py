@@ -8,6 +8,7 @@ disabled CRDs dropped last. A CRD defined twice is an error, never "last wins".
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -369,10 +370,16 @@ def _reused(ctx: _Ctx, node_id: str, doc: int, use: DocumentUse,
                 or name not in prev.origins
                 or (p.motifs and name not in ctx.previous_traces.texts)):
             return None
-        meta = Metadata.model_construct(name=p.katalog, version=p.version or None)
+        meta = _metadata(p.katalog, p.version or None)
         out.append(_Crd(name, None, node_id, doc, p.loc, via, meta, reused=p, text=text))
     ctx.used[(node_id, doc)] = use
     return out
+
+
+@functools.lru_cache(maxsize=1024)
+def _metadata(name: str, version: str | None) -> Metadata:
+    """The metadata a copied CRD names its Katalog by: one frozen object per Katalog."""
+    return Metadata.model_construct(name=name, version=version)
 
 
 def _parse_now(ctx: _Ctx, node_id: str, doc: int) -> Any:
