@@ -15,8 +15,8 @@ from typing import Any
 from .ast import Action, Comment, Control, Expr, Field, Ident, Pipeline, Text, walk_exprs
 from .checks import pipes_with_root
 from .parser import parse, single_action
-from .printf import go_quote
 from .problems import ProblemError, problem_at
+from .quoting import go_quote
 
 
 def with_default(source: str, default: Any) -> str:

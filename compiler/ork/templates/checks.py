@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import functools
 
-from . import functions
+from . import signatures
 from .ast import Command, Control, Expr, Field, Ident, Node, Paren, Pipeline, Variable
 from .parser import parse
 from .problems import Problem, ProblemError, problem_at
@@ -79,7 +79,7 @@ def _collect(nodes: tuple[Node, ...], root: bool, out: list[tuple[Pipeline, bool
 
 def function_problems(source: str, nodes: tuple[Node, ...], *, build: bool) -> list[Problem]:
     """Return unknown functions, wrong argument counts, and (at build) runtime-only calls."""
-    table = functions.DETERMINISTIC if build else functions.ALL
+    table = signatures.DETERMINISTIC if build else signatures.ALL
     out: list[Problem] = []
     for pipe, _ in pipes_with_root(nodes):
         for cmd, piped in _calls(pipe):
@@ -90,26 +90,26 @@ def function_problems(source: str, nodes: tuple[Node, ...], *, build: bool) -> l
     return out
 
 
-def _function(source: str, ident: Ident, given: int, table: dict[str, functions.Function],
+def _function(source: str, ident: Ident, given: int, table: dict[str, signatures.Arity],
               build: bool) -> list[Problem]:
     name = ident.name
-    if build and name in functions.NONDETERMINISTIC:
+    if build and name in signatures.NONDETERMINISTIC:
         return [problem_at(source, "nondeterministic-at-build",
                            f"`{name}` gives a different value every time and cannot run "
                            "while compiling", ident.start, ident.end,
                            hint="use it in an action that reads the CR (it then runs in the "
                                 "runtime), or bind the value as a Motif input")]
-    fn = table.get(name)
-    if fn is None:
-        known = sorted(functions.ALL)
+    arity = table.get(name)
+    if arity is None:
+        known = sorted(signatures.ALL)
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
         hint = f"did you mean `{close[0]}`?" if close else "see docs/templates.md for the functions"
         return [problem_at(source, "unknown-function", f"function {name!r} is not defined",
                            ident.start, ident.end, hint=hint)]
-    if given < fn.min_args or (fn.max_args is not None and given > fn.max_args):
-        want = (str(fn.min_args) if fn.max_args == fn.min_args else
-                f"at least {fn.min_args}" if fn.max_args is None else
-                f"{fn.min_args} to {fn.max_args}")
+    least, most = arity
+    if given < least or (most is not None and given > most):
+        want = (str(least) if most == least else f"at least {least}" if most is None else
+                f"{least} to {most}")
         return [problem_at(source, "wrong-argument-count",
                            f"`{name}` takes {want} argument(s), got {given}", ident.start,
                            ident.end, hint="a piped value counts as the last argument")]
@@ -169,7 +169,7 @@ def _nondeterministic(source: str, nodes: tuple[Node, ...]) -> list[Problem]:
             continue
         for cmd, _ in _calls(pipe):
             for arg in cmd.args:
-                if isinstance(arg, Ident) and arg.name in functions.NONDETERMINISTIC:
+                if isinstance(arg, Ident) and arg.name in signatures.NONDETERMINISTIC:
                     out.append(problem_at(
                         source, "nondeterministic-at-build",
                         f"`{arg.name}` would run while compiling this Motif, where it is not "

@@ -29,8 +29,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import k8s
-from .printf import go_quote, sprint, sprintf, sprintln
+from . import k8s, signatures
+from .printf import sprint, sprintf, sprintln
+from .quoting import go_quote
 from .values import (
     MAX_TEXT,
     ExecError,
@@ -381,66 +382,69 @@ def _s2(f: Callable[[str, str], Any]) -> Callable[[Any, Any], Any]:
     return lambda a, s: f(to_text(s), to_text(a))
 
 
-DETERMINISTIC: dict[str, Function] = {
-    # Go builtins (and/or are short-circuited by the translator; these are for arity).
-    "and": Function(lambda *a: a[-1], 1, None), "or": Function(lambda *a: a[-1], 1, None),
-    "not": Function(lambda x: not truth(x), 1, 1), "len": Function(_len, 1, 1),
-    "index": Function(_index, 1, None), "slice": Function(_slice, 1, 3),
-    "print": Function(sprint, 0, None), "printf": Function(sprintf, 1, None),
-    "println": Function(sprintln, 0, None),
-    "eq": Function(_eq, 2, None), "ne": Function(lambda a, b: not equal(a, b), 2, 2),
-    "lt": Function(_cmp("lt"), 2, 2), "le": Function(_cmp("le"), 2, 2),
-    "gt": Function(_cmp("gt"), 2, 2), "ge": Function(_cmp("ge"), 2, 2),
+# What each function does, by name (its arity: ork.templates.signatures).
+_CALLS: dict[str, Callable[..., Any]] = {
+    # Go builtins (and/or are short-circuited by the translator).
+    "and": lambda *a: a[-1], "or": lambda *a: a[-1],
+    "not": lambda x: not truth(x), "len": _len,
+    "index": _index, "slice": _slice,
+    "print": sprint, "printf": sprintf,
+    "println": sprintln,
+    "eq": _eq, "ne": lambda a, b: not equal(a, b),
+    "lt": _cmp("lt"), "le": _cmp("le"),
+    "gt": _cmp("gt"), "ge": _cmp("ge"),
     # Conditional
-    "default": Function(_default, 1, 2), "empty": Function(lambda x: not truth(x), 1, 1),
-    "notEmpty": Function(truth, 1, 1), "coalesce": Function(_coalesce, 0, None),
-    "ternary": Function(lambda a, b, c: a if truth(c) else b, 3, 3),
+    "default": _default, "empty": lambda x: not truth(x),
+    "notEmpty": truth, "coalesce": _coalesce,
+    "ternary": lambda a, b, c: a if truth(c) else b,
     # Strings
-    "lower": Function(_s1(str.lower), 1, 1), "upper": Function(_s1(str.upper), 1, 1),
-    "toLower": Function(_s1(str.lower), 1, 1), "toUpper": Function(_s1(str.upper), 1, 1),
-    "title": Function(_title, 1, 1), "trim": Function(_s1(str.strip), 1, 1),
-    "trimSpace": Function(_s1(str.strip), 1, 1),
-    "trimPrefix": Function(_s2(str.removeprefix), 2, 2),
-    "trimSuffix": Function(_s2(str.removesuffix), 2, 2),
-    "hasPrefix": Function(_s2(str.startswith), 2, 2),
-    "hasSuffix": Function(_s2(str.endswith), 2, 2),
-    "contains": Function(_s2(lambda s, sub: sub in s), 2, 2),
-    "replace": Function(_replace, 3, 3),
-    "split": Function(_split, 2, 2), "join": Function(_join, 2, 2),
-    "repeat": Function(_repeat, 2, 2), "quote": Function(_quote, 0, None),
-    "squote": Function(_squote, 0, None), "trunc": Function(_trunc, 2, 2),
-    "camelToKebab": Function(_camel_to_kebab, 1, 1), "slugify": Function(_slugify, 1, 1),
+    "lower": _s1(str.lower), "upper": _s1(str.upper),
+    "toLower": _s1(str.lower), "toUpper": _s1(str.upper),
+    "title": _title, "trim": _s1(str.strip),
+    "trimSpace": _s1(str.strip),
+    "trimPrefix": _s2(str.removeprefix),
+    "trimSuffix": _s2(str.removesuffix),
+    "hasPrefix": _s2(str.startswith),
+    "hasSuffix": _s2(str.endswith),
+    "contains": _s2(lambda s, sub: sub in s),
+    "replace": _replace,
+    "split": _split, "join": _join,
+    "repeat": _repeat, "quote": _quote,
+    "squote": _squote, "trunc": _trunc,
+    "camelToKebab": _camel_to_kebab, "slugify": _slugify,
     # Math
-    "add": Function(_add, 0, None), "sub": Function(_sub, 2, 2),
-    "mul": Function(_mul, 0, None), "div": Function(_div, 2, 2),
-    "mod": Function(_mod, 2, 2), "min": Function(_min_max("min", min), 1, None),
-    "max": Function(_min_max("max", max), 1, None),
-    "abs": Function(lambda x: abs(_nums("abs", (x,))[0]), 1, 1),
+    "add": _add, "sub": _sub,
+    "mul": _mul, "div": _div,
+    "mod": _mod, "min": _min_max("min", min),
+    "max": _min_max("max", max),
+    "abs": lambda x: abs(_nums("abs", (x,))[0]),
     # Types
-    "toString": Function(to_text, 1, 1), "toInt": Function(_to_int, 1, 1),
-    "toFloat": Function(_to_float, 1, 1), "toBool": Function(_to_bool, 1, 1),
-    "typeOf": Function(type_name, 1, 1),
+    "toString": to_text, "toInt": _to_int,
+    "toFloat": _to_float, "toBool": _to_bool,
+    "typeOf": type_name,
     # Data
-    "toJson": Function(to_json, 1, 1), "toJSON": Function(to_json, 1, 1),
-    "fromJson": Function(_from_json, 1, 1), "toYaml": Function(_to_yaml, 1, 1),
-    "b64enc": Function(_s1(lambda s: base64.b64encode(s.encode()).decode()), 1, 1),
-    "toBase64": Function(_s1(lambda s: base64.b64encode(s.encode()).decode()), 1, 1),
-    "b64dec": Function(_b64dec, 1, 1), "fromBase64": Function(_b64dec, 1, 1),
-    "sha256sum": Function(_s1(lambda s: hashlib.sha256(s.encode()).hexdigest()), 1, 1),
+    "toJson": to_json, "toJSON": to_json,
+    "fromJson": _from_json, "toYaml": _to_yaml,
+    "b64enc": _s1(lambda s: base64.b64encode(s.encode()).decode()),
+    "toBase64": _s1(lambda s: base64.b64encode(s.encode()).decode()),
+    "b64dec": _b64dec, "fromBase64": _b64dec,
+    "sha256sum": _s1(lambda s: hashlib.sha256(s.encode()).hexdigest()),
     # Maps and lists
-    "dict": Function(_dict, 0, None), "list": Function(lambda *a: list(a), 0, None),
-    "keys": Function(_keys, 1, None), "values": Function(_values, 1, 1),
-    "hasKey": Function(lambda m, k: to_text(k) in _mapping("hasKey", m), 2, 2),
-    "pick": Function(_pick, 1, None), "omit": Function(_omit, 1, None),
-    "first": Function(_first, 1, 1), "last": Function(_last, 1, 1),
-    "has": Function(_has, 2, 2),
-    # Kubernetes helpers (meaningful at run time, on .children)
-    **{name: Function(fn, arity, arity) for name, (fn, arity) in k8s.HELPERS.items()},
+    "dict": _dict, "list": lambda *a: list(a),
+    "keys": _keys, "values": _values,
+    "hasKey": lambda m, k: to_text(k) in _mapping("hasKey", m),
+    "pick": _pick, "omit": _omit,
+    "first": _first, "last": _last,
+    "has": _has,
+    # Kubernetes helpers, and the runtime-only functions
+    **k8s.HELPERS, **k8s.RUNTIME_ONLY,
 }
 
-# Available only when a CR is reconciled: never while compiling (nondeterministic-at-build).
-RUNTIME_ONLY: dict[str, Function] = {
-    name: Function(fn, lo, hi) for name, (fn, lo, hi) in k8s.RUNTIME_ONLY.items()
+DETERMINISTIC: dict[str, Function] = {
+    name: Function(_CALLS[name], *arity) for name, arity in signatures.DETERMINISTIC.items()
 }
-NONDETERMINISTIC: frozenset[str] = frozenset(RUNTIME_ONLY) | {"uuid", "randInt", "randAscii"}
+RUNTIME_ONLY: dict[str, Function] = {
+    name: Function(_CALLS[name], *arity) for name, arity in signatures.RUNTIME_ONLY.items()
+}
+NONDETERMINISTIC = signatures.NONDETERMINISTIC
 ALL: dict[str, Function] = {**DETERMINISTIC, **RUNTIME_ONLY}

@@ -99,12 +99,11 @@ def phase(obj: Any) -> str:
     return str(value) if value is not None else ""
 
 
-HELPERS: dict[str, tuple[Callable[..., Any], int]] = {
-    "allReplicasReady": (all_replicas_ready, 1), "readyReplicas": (ready_replicas, 1),
-    "containerImage": (container_image, 1), "jobSucceeded": (job_succeeded, 1),
-    "jobFailed": (job_failed, 1), "jobActive": (job_active, 1),
-    "hasCondition": (has_condition, 2), "conditionStatus": (condition_status, 2),
-    "phase": (phase, 1),
+HELPERS: dict[str, Callable[..., Any]] = {  # their arity: ork.templates.signatures
+    "allReplicasReady": all_replicas_ready, "readyReplicas": ready_replicas,
+    "containerImage": container_image, "jobSucceeded": job_succeeded,
+    "jobFailed": job_failed, "jobActive": job_active, "hasCondition": has_condition,
+    "conditionStatus": condition_status, "phase": phase,
 }
 
 
@@ -165,8 +164,6 @@ def rand_alphanum(n: Any) -> str:
     return "".join(choose(alphabet) for _ in range(int(count)))
 
 
-RUNTIME_ONLY: dict[str, tuple[Callable[..., Any], int, int]] = {
-    "now": (now, 0, 0),
-    "uuidv4": (uuid_v4, 0, 0),
-    "randAlphaNum": (rand_alphanum, 1, 1),
+RUNTIME_ONLY: dict[str, Callable[..., Any]] = {
+    "now": now, "uuidv4": uuid_v4, "randAlphaNum": rand_alphanum,
 }

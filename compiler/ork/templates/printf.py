@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import math
 import struct
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from .quoting import go_quote, printable
 from .values import MAX_TEXT, ExecError, go_float, to_json, to_text, type_name
 
 MAX_WIDTH = 4096  # a width or precision like %999999d would allocate megabytes
@@ -299,7 +299,7 @@ def _unicode(value: int, spec: _Spec) -> str:
     u = value & _MASK64
     prec = spec.prec if spec.prec is not None and spec.prec > 4 else 4
     text = "U+" + format(u, "X").rjust(prec, "0")
-    if spec.sharp and u <= 0x10FFFF and _printable(chr(u)):
+    if spec.sharp and u <= 0x10FFFF and printable(chr(u)):
         text += f" '{chr(u)}'"
     return _pad(text, spec, zero=False)
 
@@ -513,28 +513,3 @@ def _joined(fn: str, parts: list[str], sep: str) -> str:
     if sum(map(len, parts)) > MAX_TEXT:
         raise ExecError(f"{fn}: the result would be larger than {MAX_TEXT} characters")
     return sep.join(parts)
-
-
-def go_quote(text: str, quote: str = '"', *, ascii_only: bool = False) -> str:
-    """Return ``strconv.Quote(text)``: double quotes and Go escapes (with ``quote="'"``,
-    ``strconv.QuoteRune`` of a one-character text; with ``ascii_only``, ``QuoteToASCII``:
-    every character beyond ASCII escaped)."""
-    out = [quote]
-    for ch in text:
-        code = ord(ch)
-        if ch in quote + "\\":
-            out.append("\\" + ch)
-        elif ch in "\a\b\f\n\r\t\v":
-            out.append("\\" + "abfnrtv"["\a\b\f\n\r\t\v".index(ch)])
-        elif code < 0x20 or code == 0x7F:
-            out.append(f"\\x{code:02x}")
-        elif code > 0x7F and (ascii_only or not _printable(ch)):
-            out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
-        else:
-            out.append(ch)
-    out.append(quote)
-    return "".join(out)
-
-
-def _printable(ch: str) -> bool:
-    return unicodedata.category(ch)[0] not in ("C", "Z") or ch == " "
