@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from . import __version__, diagjson
-from .canonical import digest
+from .canonical import digest, dumps
 from .errors import Diagnostic, OrkError
 from .stageversions import STAGE_VERSIONS
 from .store import Store, Vanished
@@ -169,6 +169,13 @@ class Build:
     def _json(self, digest_: str | None) -> Any:
         return json.loads(self.bytes_of(digest_))
 
+    def put(self, data: bytes) -> str:
+        """Store an output this build made; keep its bytes, so :meth:`bytes_of` need not
+        read back (and hash again) what is already in memory."""
+        digest_ = self.ctx.store.put(data)
+        self._bytes[digest_] = data
+        return digest_
+
     def bytes_of(self, digest_: str | None) -> bytes:
         """Return a stored output's bytes.
 
@@ -275,12 +282,12 @@ def _fetch(req: Request, ctx: Context) -> Build:
     ctx.reporter.stage("fetch", False, key, why_missed(
         prev if last else None, key, changed if last else []) if reuse
         else [FRESH if ctx.reuse else NO_REUSE])
-    graph_digest = ctx.store.put_json(result.graph.model_dump(mode="json"))
-    trace = {"files": files, "output": graph_digest,
+    build = Build(ctx, "", warnings=list(result.warnings), files=files)
+    build.graph_digest = build.put(dumps(result.graph.model_dump(mode="json")))
+    build._graph = result.graph
+    trace = {"files": files, "output": build.graph_digest,
              "warnings": diagjson.dump(result.warnings)}
     ctx.store.set_key("traces", key, json.dumps(trace, sort_keys=True))
-    build = Build(ctx, graph_digest, warnings=list(result.warnings), files=files)
-    build._graph = result.graph
     return build
 
 
@@ -344,7 +351,7 @@ def _cached(ctx: Context, build: Build, stage: str, key: str, last: dict[str, An
     else:
         ctx.reporter.stage(stage, False, key, [NO_REUSE])
     output, warnings = compute()
-    out_digest = ctx.store.put(output)
+    out_digest = build.put(output)
     build.warnings.extend(warnings)
     ctx.store.set_key("keys", key, json.dumps(
         {"output": out_digest, "warnings": diagjson.dump(warnings)}, sort_keys=True))
@@ -432,7 +439,6 @@ def _last_output(store: Store, last: dict[str, Any] | None, stage: str) -> bytes
 
 def _run_validate(build: Build, req: Request,
                   last: dict[str, Any] | None) -> tuple[bytes, list[Diagnostic]]:
-    from .canonical import dumps
     from .stages import validate
 
     report = validate.run(build.resolved, validate.Options(for_bundle=req.for_bundle),
@@ -462,7 +468,6 @@ def _raise_report(build: Build) -> None:
 
 def _run_render(build: Build, req: Request,
                 last: dict[str, Any] | None) -> tuple[bytes, list[Diagnostic]]:
-    from .canonical import dumps
     from .rendering.parts import Memo
     from .stages import render
 
@@ -471,7 +476,7 @@ def _run_render(build: Build, req: Request,
     out = render.run(build.resolved, build.graph,
                      render.Options(req.namespace, req.workload_namespace), build.locator(),
                      memo=memo)
-    outputs = {"bundle": store.put(out.bundle), "lock": store.put(out.lock),
+    outputs = {"bundle": build.put(out.bundle), "lock": build.put(out.lock),
                "parts": store.put(out.parts)}
     return dumps(outputs), []
 
